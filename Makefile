@@ -1,0 +1,49 @@
+# `make help` lists the targets. Every target installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+run: $(STAMP) ## Run the server on the embedded SQLite database (development mode)
+	$(BIN)/badgekit-api serve --dev
+
+test: $(STAMP) ## Run the test suite (SQLite, or the database in TEST_DATABASE_URL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) ## Run the test suite against the local PostgreSQL
+	TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-mariadb: $(STAMP) ## Run the test suite against the local MariaDB
+	TEST_DATABASE_URL='mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4' $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+fmt: $(STAMP) ## Format and autofix
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+typecheck: $(STAMP) ## mypy (strict) on src/
+	$(BIN)/mypy
+
+migrate: $(STAMP) ## Upgrade the database in DATABASE_URL to the latest schema
+	$(BIN)/badgekit-api migrate
+
+ci: ## What CI runs: lint, types, and the suite on SQLite, PostgreSQL and MariaDB
+	bash .ci/run
+
+.PHONY: help install run test test-postgres test-mariadb lint fmt typecheck migrate ci

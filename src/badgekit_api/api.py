@@ -1,0 +1,48 @@
+"""The URL tree: public routes, signed routes, and scoped routers mounted at every level.
+
+This is the only module that knows how containers nest. A scoped router is written once,
+relative to its container, and mounted below each of the three scope prefixes.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from badgekit_api.auth import verify_request
+from badgekit_api.health.router import router as health_router
+from badgekit_api.images.router import router as images_router
+from badgekit_api.issuers.router import router as issuers_router
+from badgekit_api.programs.router import router as programs_router
+from badgekit_api.scopes import current_scope
+from badgekit_api.systems.router import router as systems_router
+
+SYSTEM = "/systems/{system_slug}"
+ISSUER = f"{SYSTEM}/issuers/{{issuer_slug}}"
+PROGRAM = f"{ISSUER}/programs/{{program_slug}}"
+
+# Resources that live at every level (badges, claim codes, instances, applications, ...).
+SCOPED_ROUTERS: list[APIRouter] = []
+
+# Resources that belong to one level only: the containers directly below it.
+LEVELS: tuple[tuple[str, list[APIRouter]], ...] = (
+    (SYSTEM, [issuers_router]),
+    (ISSUER, [programs_router]),
+    (PROGRAM, []),
+)
+
+
+def build_api_router() -> APIRouter:
+    api = APIRouter()
+    api.include_router(health_router)
+    api.include_router(images_router)
+
+    signed = APIRouter(dependencies=[Depends(verify_request)])
+    signed.include_router(systems_router)
+    for prefix, own_routers in LEVELS:
+        # Resolving the scope here 404s unknown containers even for handlers that don't ask.
+        level = APIRouter(prefix=prefix, dependencies=[Depends(current_scope)])
+        for router in [*own_routers, *SCOPED_ROUTERS]:
+            level.include_router(router)
+        signed.include_router(level)
+    api.include_router(signed)
+    return api

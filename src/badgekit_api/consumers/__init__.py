@@ -1,0 +1,1 @@
+"""Per-system API keys."""

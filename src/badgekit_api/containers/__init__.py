@@ -1,0 +1,1 @@
+"""What systems, issuers and programs share: fields, validation, serialization and writes."""

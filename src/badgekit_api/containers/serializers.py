@@ -1,0 +1,34 @@
+"""Containers as the wire format shows them (eager-loaded rows in, read models out)."""
+
+from __future__ import annotations
+
+from badgekit_api.containers.schemas import IssuerRead, ProgramRead, SystemRead
+from badgekit_api.images.service import image_url
+from badgekit_api.models import Issuer, Program, System
+from badgekit_api.urls import PublicUrls
+
+
+def _common(container: System | Issuer | Program, urls: PublicUrls) -> dict[str, object]:
+    return {
+        "id": container.id,
+        "slug": container.slug,
+        "url": container.url,
+        "name": container.name,
+        "description": container.description,
+        "email": container.email,
+        "imageUrl": image_url(container.image, urls),
+    }
+
+
+def program_read(program: Program, urls: PublicUrls) -> ProgramRead:
+    return ProgramRead.model_validate(_common(program, urls))
+
+
+def issuer_read(issuer: Issuer, urls: PublicUrls) -> IssuerRead:
+    programs = [program_read(program, urls) for program in issuer.programs]
+    return IssuerRead.model_validate({**_common(issuer, urls), "programs": programs})
+
+
+def system_read(system: System, urls: PublicUrls) -> SystemRead:
+    issuers = [issuer_read(issuer, urls) for issuer in system.issuers]
+    return SystemRead.model_validate({**_common(system, urls), "issuers": issuers})

@@ -1,0 +1,98 @@
+"""Create, update and delete any container level; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
+from badgekit_api.errors import Conflict
+from badgekit_api.images.service import image_from_input, replace_image
+from badgekit_api.models import Issuer, Program, System
+
+ContainerT = TypeVar("ContainerT", System, Issuer, Program)
+PLAIN_FIELDS = ("slug", "name", "url", "description", "email")
+
+
+async def create(
+    session: AsyncSession,
+    container: ContainerT,
+    data: ContainerCreate,
+    *,
+    kind: str,
+    siblings: Any,
+    max_image_bytes: int,
+) -> ContainerT:
+    """Fill a new container from `data` and insert it; a taken slug is a 409."""
+    for field in PLAIN_FIELDS:
+        setattr(container, field, getattr(data, field))
+    image = await image_from_input(data.image, data.imageUrl, max_image_bytes)
+    container.image = image
+    if image is not None:
+        session.add(image)
+    await _ensure_free_slug(session, kind, container, siblings)
+    session.add(container)
+    await _flush_or_conflict(session, kind, container)
+    return container
+
+
+async def update(
+    session: AsyncSession,
+    container: ContainerT,
+    data: ContainerUpdate,
+    *,
+    kind: str,
+    siblings: Any,
+    max_image_bytes: int,
+) -> ContainerT:
+    """Apply the fields present in `data`; absent fields are left as they are."""
+    given = data.model_fields_set
+    for field in PLAIN_FIELDS:
+        if field in given and (
+            getattr(data, field) is not None or field in ("description", "email")
+        ):
+            setattr(container, field, getattr(data, field))
+    image = await image_from_input(data.image, data.imageUrl, max_image_bytes)
+    if image is not None:
+        container.image = await replace_image(session, container.image, image)
+    if "slug" in given and data.slug is not None:
+        await _ensure_free_slug(session, kind, container, siblings)
+    await _flush_or_conflict(session, kind, container)
+    return container
+
+
+async def delete(session: AsyncSession, container: ContainerT) -> None:
+    image = container.image
+    await session.delete(container)
+    if image is not None:
+        await session.delete(image)
+    await session.flush()
+
+
+async def _ensure_free_slug(
+    session: AsyncSession, kind: str, container: ContainerT, siblings: Any
+) -> None:
+    model = type(container)
+    clash = select(model.id).where(siblings, model.slug == container.slug)
+    if container.id is not None:
+        clash = clash.where(model.id != container.id)
+    if await session.scalar(select(exists(clash))):
+        raise _conflict(kind, container)
+
+
+async def _flush_or_conflict(session: AsyncSession, kind: str, container: ContainerT) -> None:
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Two requests raced for the same slug; the unique constraint settled it.
+        raise _conflict(kind, container) from None
+
+
+def _conflict(kind: str, container: ContainerT) -> Conflict:
+    return Conflict(
+        f"{kind} with that `slug` already exists",
+        details={field: getattr(container, field) for field in PLAIN_FIELDS},
+    )

@@ -1,0 +1,1 @@
+"""Images of badges and containers: stored uploads or links, served publicly."""

@@ -1,0 +1,1 @@
+"""Issuers: the organisations inside a system."""

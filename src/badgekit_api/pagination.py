@@ -1,0 +1,70 @@
+"""`page` / `count` query parameters and the `pageData` they produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.errors import InvalidParameter
+
+T = TypeVar("T")
+
+
+class PageData(BaseModel):
+    page: int
+    count: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    page: int
+    count: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.count
+
+
+def _positive(name: str, value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise InvalidParameter(name, f"`{name}` must be a positive integer")
+    return int(value)
+
+
+def page_params(
+    request: Request,
+    page: Annotated[str | None, Query(description="Page of results to return (from 1)")] = None,
+    count: Annotated[str | None, Query(description="Results per page")] = None,
+) -> Page | None:
+    """A page when both `page` and `count` are given (as the original), else the full list."""
+    page_number, per_page = _positive("page", page), _positive("count", count)
+    if page_number is None or per_page is None:
+        return None
+    limit: int = request.app.state.settings.max_page_count
+    if per_page > limit:
+        raise InvalidParameter("count", f"`count` must be at most {limit}")
+    return Page(page_number, per_page)
+
+
+PageDep = Annotated[Page | None, Depends(page_params)]
+
+
+async def fetch_page(
+    session: AsyncSession, statement: Select[Any], page: Page | None
+) -> tuple[list[Any], PageData | None]:
+    """Run `statement` for one page (or all rows) and count the total when paginating."""
+    if page is None:
+        return list((await session.scalars(statement)).unique()), None
+    total = await session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    )
+    rows = await session.scalars(statement.limit(page.count).offset(page.offset))
+    return list(rows.unique()), PageData(page=page.page, count=page.count, total=total or 0)

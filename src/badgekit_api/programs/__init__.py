@@ -1,0 +1,1 @@
+"""Programs: groups of badges inside an issuer."""

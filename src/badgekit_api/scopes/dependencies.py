@@ -1,0 +1,87 @@
+"""Resolve `/systems/{s}[/issuers/{i}[/programs/{p}]]` once, for every scoped resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from badgekit_api.database import SessionDep
+from badgekit_api.errors import NotFound
+from badgekit_api.models import Issuer, Program, System
+
+SystemSlug = Annotated[str, Path(description="The system's slug")]
+IssuerSlug = Annotated[str, Path(description="The issuer's slug")]
+ProgramSlug = Annotated[str, Path(description="The program's slug")]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The deepest container named in the URL, with its parents."""
+
+    system: System
+    issuer: Issuer | None = None
+    program: Program | None = None
+
+    def owns(self, system_id: Any, issuer_id: Any, program_id: Any) -> ColumnElement[bool]:
+        """A WHERE clause for rows (badges, ...) that live in this container or below it."""
+        clause: ColumnElement[bool] = system_id == self.system.id
+        if self.issuer is not None:
+            clause = and_(clause, issuer_id == self.issuer.id)
+        if self.program is not None:
+            clause = and_(clause, program_id == self.program.id)
+        return clause
+
+
+async def _system(session: AsyncSession, system_slug: str) -> Scope:
+    system = await session.scalar(
+        select(System).options(selectinload(System.image)).where(System.slug == system_slug)
+    )
+    if system is None:
+        raise NotFound.for_field("system", "slug", system_slug)
+    return Scope(system=system)
+
+
+async def _issuer(session: AsyncSession, parent: Scope, issuer_slug: str) -> Scope:
+    issuer = await session.scalar(
+        select(Issuer)
+        .options(selectinload(Issuer.image))
+        .where(Issuer.system_id == parent.system.id, Issuer.slug == issuer_slug)
+    )
+    if issuer is None:
+        raise NotFound.for_field("issuer", "slug", issuer_slug)
+    return Scope(system=parent.system, issuer=issuer)
+
+
+async def _program(session: AsyncSession, parent: Scope, program_slug: str) -> Scope:
+    assert parent.issuer is not None
+    program = await session.scalar(
+        select(Program)
+        .options(selectinload(Program.image))
+        .where(Program.issuer_id == parent.issuer.id, Program.slug == program_slug)
+    )
+    if program is None:
+        raise NotFound.for_field("program", "slug", program_slug)
+    return Scope(system=parent.system, issuer=parent.issuer, program=program)
+
+
+async def current_scope(request: Request, session: SessionDep) -> Scope:
+    """The container the URL names, resolved (or 404ed) from the outside in, once a request.
+
+    Which levels to resolve is read from the matched path parameters, so one dependency
+    serves the routers mounted under every scope prefix.
+    """
+    params = request.path_params
+    scope = await _system(session, params["system_slug"])
+    if "issuer_slug" in params:
+        scope = await _issuer(session, scope, params["issuer_slug"])
+        if "program_slug" in params:
+            scope = await _program(session, scope, params["program_slug"])
+    return scope
+
+
+CurrentScope = Annotated[Scope, Depends(current_scope)]

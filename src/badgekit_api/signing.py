@@ -1,0 +1,54 @@
+"""The BadgeKit JWT scheme, shared by inbound request checks and outbound webhooks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import jwt
+
+ALGORITHM = "HS256"
+_HEADER = re.compile(r'^\s*JWT\s+token\s*=\s*"?([A-Za-z0-9_\-\.=]+)"?\s*$')
+
+
+def body_hash(body: bytes) -> dict[str, str]:
+    """The `body` claim for a request or webhook body: sha256 of the exact bytes sent."""
+    return {"alg": "sha256", "hash": hashlib.sha256(body).hexdigest()}
+
+
+def sign(claims: dict[str, Any], secret: str) -> str:
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def authorization_header(token: str) -> str:
+    return f'JWT token="{token}"'
+
+
+def sign_request(
+    method: str, path: str, body: bytes | None, *, key: str, secret: str, exp: int | None = None
+) -> str:
+    """A ready `Authorization` header value for one request."""
+    claims: dict[str, Any] = {"key": key, "method": method.upper(), "path": path}
+    if exp is not None:
+        claims["exp"] = exp
+    if body is not None or method.upper() in ("POST", "PUT"):
+        claims["body"] = body_hash(body or b"")
+    return authorization_header(sign(claims, secret))
+
+
+def token_from_header(value: str) -> str | None:
+    """The token inside `JWT token="..."`, or None when the header has another shape."""
+    match = _HEADER.match(value)
+    return match.group(1) if match else None
+
+
+def verify(token: str, secret: str) -> dict[str, Any]:
+    """Check the HS256 signature (and `exp` when present); raise a PyJWT error otherwise."""
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        secret,
+        algorithms=[ALGORITHM],
+        options={"require": [], "verify_aud": False, "verify_iss": False},
+    )
+    return claims

@@ -1,0 +1,1 @@
+"""Systems: the top level of a BadgeKit install."""

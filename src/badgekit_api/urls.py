@@ -1,0 +1,30 @@
+"""Absolute URLs for what we publish, from PUBLIC_URL or the request's own origin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+
+
+@dataclass(frozen=True, slots=True)
+class PublicUrls:
+    origin: str
+
+    def absolute(self, path: str) -> str:
+        return f"{self.origin}{path}"
+
+    def image(self, slug: str) -> str:
+        return self.absolute(f"/public/images/{quote(slug)}")
+
+
+def public_urls(request: Request) -> PublicUrls:
+    configured: str | None = request.app.state.settings.public_url
+    if configured:
+        return PublicUrls(configured)
+    return PublicUrls(f"{request.url.scheme}://{request.url.netloc}")
+
+
+PublicUrlsDep = Annotated[PublicUrls, Depends(public_urls)]

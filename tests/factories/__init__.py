@@ -1,0 +1,1 @@
+"""Small helpers that create resources through the public API."""

@@ -1,0 +1,73 @@
+"""Test helpers: a client that signs every request the BadgeKit way, and a query counter."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from badgekit_api.signing import sign_request
+
+TEST_SECRET = "test-master-secret-that-is-long-enough-0123456789"
+BASE_URL = "http://badges.test"
+
+
+def test_database_url(tmp_dir: str) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_dir}/test.db"
+
+
+def signing_hook(key: str, secret: str) -> Any:
+    async def sign(request: httpx.Request) -> None:
+        if "authorization" in request.headers:
+            return
+        body = await request.aread()
+        method = request.method
+        has_body = method in ("POST", "PUT") or bool(body)
+        path = request.url.raw_path.decode("ascii")
+        request.headers["Authorization"] = sign_request(
+            method, path, body if has_body else None, key=key, secret=secret
+        )
+
+    return sign
+
+
+def make_client(
+    app: Any, *, key: str | None = "master", secret: str = TEST_SECRET
+) -> httpx.AsyncClient:
+    """An ASGI client; it signs every request with `key`/`secret` unless `key` is None."""
+    hooks = {"request": [signing_hook(key, secret)]} if key else {}
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url=BASE_URL,
+        event_hooks=hooks,
+    )
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_queries(engine: AsyncEngine) -> Iterator[QueryCounter]:
+    """Count the SQL statements the engine runs inside the block."""
+    counter = QueryCounter()
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            counter.statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield counter
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
