@@ -16,6 +16,7 @@ from badgekit_api.config import Settings
 from badgekit_api.main import create_app
 from badgekit_api.migrations.runner import upgrade
 from badgekit_api.models import Base
+from tests.live_server import running_server
 from tests.support import TEST_SECRET, make_client, test_database_url
 
 
@@ -81,3 +82,10 @@ async def anon(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """Sends requests without any Authorization header."""
     async with make_client(app, key=None) as unsigned:
         yield unsigned
+
+
+@pytest.fixture(scope="session")
+def live_server(app: FastAPI, settings: Settings) -> Iterator[str]:  # noqa: ARG001 - app migrates
+    """Base URL of a real server process on the test database (one per test session)."""
+    with running_server(settings.database_url) as base_url:
+        yield base_url

@@ -199,3 +199,7 @@ def token(
 
 def main() -> Any:  # pragma: no cover - console entry point
     return app()
+
+
+if __name__ == "__main__":  # `python -m badgekit_api.cli`
+    app()
