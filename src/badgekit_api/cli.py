@@ -60,7 +60,7 @@ async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
         await engine.dispose()
 
 
-async def _migrate(settings: Settings, revision: str = "head") -> None:
+async def _migrate(settings: Settings, revision: str = "heads") -> None:
     engine = create_engine(settings)
     try:
         await runner.upgrade(engine, revision)
@@ -110,7 +110,7 @@ def serve(
 
 
 @app.command()
-def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "heads") -> None:
     """Upgrade the database schema."""
     _run(lambda: _migrate(Settings(), revision))
     typer.echo(f"Database is at {revision}.")

@@ -20,7 +20,7 @@ def alembic_config(database_url: str | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Bring the database behind `engine` up to `revision`."""
     async with engine.begin() as connection:
         await connection.run_sync(_run, "upgrade", revision)
