@@ -28,7 +28,9 @@ def tmp_dir() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(tmp_dir: str) -> Settings:
-    return Settings(database_url=test_database_url(tmp_dir), master_secret=TEST_SECRET)
+    return Settings(
+        database_url=test_database_url(tmp_dir), master_secret=TEST_SECRET, webhook_worker=False
+    )
 
 
 async def _drop_everything(engine: AsyncEngine) -> None:
@@ -87,5 +89,6 @@ async def anon(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture(scope="session")
 def live_server(app: FastAPI, settings: Settings) -> Iterator[str]:  # noqa: ARG001 - app migrates
     """Base URL of a real server process on the test database (one per test session)."""
-    with running_server(settings.database_url) as base_url:
+    # Webhook tests drive delivery pass by pass; a worker in this shared server would race them.
+    with running_server(settings.database_url, extra_env={"WEBHOOK_WORKER": "false"}) as base_url:
         yield base_url

@@ -48,6 +48,17 @@ def make_client(
     )
 
 
+def make_live_client(base_url: str, *, connections: int = 10) -> httpx.AsyncClient:
+    """A client of a real server (`live_server`) signing with the master key, with up to
+    `connections` requests in flight at once (one connection each)."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        event_hooks={"request": [signing_hook("master", TEST_SECRET)]},
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=0),
+        timeout=httpx.Timeout(60),
+    )
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []

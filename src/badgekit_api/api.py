@@ -9,23 +9,32 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from badgekit_api.auth import verify_request
+from badgekit_api.badges.public_router import router as public_badges_router
+from badgekit_api.badges.router import router as badges_router
+from badgekit_api.claim_codes.lookup_router import router as claim_code_lookup_router
+from badgekit_api.claim_codes.router import router as claim_codes_router
 from badgekit_api.health.router import router as health_router
 from badgekit_api.images.router import router as images_router
 from badgekit_api.issuers.router import router as issuers_router
 from badgekit_api.programs.router import router as programs_router
 from badgekit_api.scopes import current_scope
 from badgekit_api.systems.router import router as systems_router
+from badgekit_api.webhooks.router import router as webhooks_router
 
 SYSTEM = "/systems/{system_slug}"
 ISSUER = f"{SYSTEM}/issuers/{{issuer_slug}}"
 PROGRAM = f"{ISSUER}/programs/{{program_slug}}"
 
 # Resources that live at every level (badges, claim codes, instances, applications, ...).
-SCOPED_ROUTERS: list[APIRouter] = []
+SCOPED_ROUTERS: list[APIRouter] = [
+    badges_router,
+    claim_codes_router,
+    claim_code_lookup_router,
+]
 
 # Resources that belong to one level only: the containers directly below it.
 LEVELS: tuple[tuple[str, list[APIRouter]], ...] = (
-    (SYSTEM, [issuers_router]),
+    (SYSTEM, [issuers_router, webhooks_router]),
     (ISSUER, [programs_router]),
     (PROGRAM, []),
 )
@@ -35,6 +44,7 @@ def build_api_router() -> APIRouter:
     api = APIRouter()
     api.include_router(health_router)
     api.include_router(images_router)
+    api.include_router(public_badges_router)
 
     signed = APIRouter(dependencies=[Depends(verify_request)])
     signed.include_router(systems_router)

@@ -26,6 +26,8 @@ from badgekit_api.migrations import runner
 from badgekit_api.models import System
 from badgekit_api.signing import sign_request
 from badgekit_api.systems import service as system_service
+from badgekit_api.webhooks.cli import webhooks_app
+from badgekit_api.webhooks.cli import worker as webhook_worker
 
 MIN_SECRET_BYTES = 32
 T = TypeVar("T")
@@ -35,6 +37,8 @@ systems_app = typer.Typer(help="Manage systems.", no_args_is_help=True)
 consumers_app = typer.Typer(help="Manage per-system API keys.", no_args_is_help=True)
 app.add_typer(systems_app, name="systems")
 app.add_typer(consumers_app, name="consumers")
+app.add_typer(webhooks_app, name="webhooks")
+app.command("worker")(webhook_worker)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -101,8 +105,8 @@ def serve(
     uvicorn.run(
         "badgekit_api.main:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host if host is not None else settings.host,
+        port=port if port is not None else settings.port,  # 0 asks for any free port
         workers=workers,
         proxy_headers=True,
         access_log=False,

@@ -73,6 +73,15 @@ class Conflict(BadgeKitError):
         return body
 
 
+class CodeAlreadyUsed(BadgeKitError):
+    status_code = 400
+    code = "CodeAlreadyUsed"
+
+    @classmethod
+    def for_code(cls, code: str) -> CodeAlreadyUsed:
+        return cls(f"Claim code `{code}` has already been claimed")
+
+
 class NotAuthorized(BadgeKitError):
     status_code = 403
     code = "NotAuthorized"

@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    PlainValidator,
+    StringConstraints,
+)
+from starlette.datastructures import UploadFile
 
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]*$"
+MAX_URL_LENGTH = 2048
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -24,14 +33,34 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _image_input(value: Any) -> UploadFile | str | None:
+    # One validator for both shapes, so a bad value gets one error on the field `image`
+    # instead of one per union member with pydantic's internal names in its location.
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, UploadFile):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("Must be an uploaded image file or the URL of an image")
+    value = value.strip()
+    if len(value) > MAX_URL_LENGTH:
+        raise ValueError(f"URL must be at most {MAX_URL_LENGTH} characters")
+    return _check_url(value)
+
+
 Slug = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=SLUG_PATTERN),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_check_url)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_URL_LENGTH),
+    AfterValidator(_check_url),
 ]
+# Compose with any optional type: `Annotated[int | None, BlankIsNone]`.
+BlankIsNone = BeforeValidator(_blank_to_none)
 OptionalUrl = Annotated[Url | None, BeforeValidator(_blank_to_none)]
 OptionalEmail = Annotated[EmailStr | None, BeforeValidator(_blank_to_none)]
 Description = Annotated[str | None, Field(max_length=255)]
+# `image`: a file in a multipart body, or a URL in any encoding.
+ImageInput = Annotated[UploadFile | str | None, PlainValidator(_image_input)]

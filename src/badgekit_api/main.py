@@ -12,6 +12,7 @@ from badgekit_api.api import build_api_router
 from badgekit_api.config import Settings
 from badgekit_api.database import create_engine, create_session_factory
 from badgekit_api.errors import install_error_handlers
+from badgekit_api.webhooks.worker import running_in_background
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,8 +20,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_engine(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with running_in_background(settings, app.state.session_factory):
+            yield
         await engine.dispose()
 
     app = FastAPI(

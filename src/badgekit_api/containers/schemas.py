@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import UploadFile
 from pydantic import BaseModel, ConfigDict
 
-from badgekit_api.fields import Description, Name, OptionalEmail, OptionalUrl, Slug, Url
+from badgekit_api.fields import (
+    Description,
+    ImageInput,
+    Name,
+    OptionalEmail,
+    OptionalUrl,
+    Slug,
+    Url,
+)
 
 
 class ContainerCreate(BaseModel):
@@ -18,7 +25,7 @@ class ContainerCreate(BaseModel):
     url: Url
     description: Description = None
     email: OptionalEmail = None
-    image: UploadFile | OptionalUrl = None
+    image: ImageInput = None
     imageUrl: OptionalUrl = None  # noqa: N815 - wire name
 
 
@@ -32,7 +39,7 @@ class ContainerUpdate(BaseModel):
     url: Url | None = None
     description: Description = None
     email: OptionalEmail = None
-    image: UploadFile | OptionalUrl = None
+    image: ImageInput = None
     imageUrl: OptionalUrl = None  # noqa: N815 - wire name
 
 

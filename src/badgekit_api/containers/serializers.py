@@ -24,11 +24,13 @@ def program_read(program: Program, urls: PublicUrls) -> ProgramRead:
     return ProgramRead.model_validate(_common(program, urls))
 
 
-def issuer_read(issuer: Issuer, urls: PublicUrls) -> IssuerRead:
-    programs = [program_read(program, urls) for program in issuer.programs]
+def issuer_read(issuer: Issuer, urls: PublicUrls, *, nested: bool = True) -> IssuerRead:
+    """The issuer with its programs; `nested=False` gives `programs: []` (embedded in a badge)."""
+    programs = [program_read(program, urls) for program in issuer.programs] if nested else []
     return IssuerRead.model_validate({**_common(issuer, urls), "programs": programs})
 
 
-def system_read(system: System, urls: PublicUrls) -> SystemRead:
-    issuers = [issuer_read(issuer, urls) for issuer in system.issuers]
+def system_read(system: System, urls: PublicUrls, *, nested: bool = True) -> SystemRead:
+    """The system with its issuers; `nested=False` gives `issuers: []` (embedded in a badge)."""
+    issuers = [issuer_read(issuer, urls) for issuer in system.issuers] if nested else []
     return SystemRead.model_validate({**_common(system, urls), "issuers": issuers})

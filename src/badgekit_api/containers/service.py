@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
 from badgekit_api.errors import Conflict
 from badgekit_api.images.service import image_from_input, replace_image
-from badgekit_api.models import Issuer, Program, System
+from badgekit_api.models import Image, Issuer, Program, System
 
 ContainerT = TypeVar("ContainerT", System, Issuer, Program)
 PLAIN_FIELDS = ("slug", "name", "url", "description", "email")
@@ -65,11 +65,26 @@ async def update(
 
 
 async def delete(session: AsyncSession, container: ContainerT) -> None:
-    image = container.image
+    """Delete a container (its children go with it) and the images of the whole subtree."""
+    images = _images_of_tree(container)
     await session.delete(container)
-    if image is not None:
+    for image in images:
         await session.delete(image)
     await session.flush()
+
+
+def _images_of_tree(container: System | Issuer | Program) -> list[Image]:
+    # Children are eager-loaded by the caller; their images would otherwise stay
+    # behind, still served publicly, after the rows that used them are gone.
+    children: list[Issuer] | list[Program] = []
+    if isinstance(container, System):
+        children = container.issuers
+    elif isinstance(container, Issuer):
+        children = container.programs
+    images = [container.image] if container.image is not None else []
+    for child in children:
+        images.extend(_images_of_tree(child))
+    return images
 
 
 async def _ensure_free_slug(

@@ -1,8 +1,43 @@
 """All tables, on one metadata (imported here so Alembic sees every model)."""
 
+from badgekit_api.models.applications import (
+    Application,
+    ApplicationEvidence,
+    Review,
+    ReviewItem,
+)
+from badgekit_api.models.badges import Alignment, Badge, BadgeCategory, BadgeTag, Criterion
 from badgekit_api.models.base import Base
+from badgekit_api.models.claim_codes import ClaimCode
 from badgekit_api.models.consumers import Consumer
 from badgekit_api.models.containers import Issuer, Program, System
 from badgekit_api.models.images import Image
+from badgekit_api.models.instances import BadgeInstance, InstanceEvidence
+from badgekit_api.models.milestones import Milestone, milestone_support_badges
+from badgekit_api.models.webhooks import DeliveryStatus, Webhook, WebhookEvent
 
-__all__ = ["Base", "Consumer", "Image", "Issuer", "Program", "System"]
+__all__ = [
+    "Application",
+    "ApplicationEvidence",
+    "BadgeInstance",
+    "InstanceEvidence",
+    "Milestone",
+    "Review",
+    "ReviewItem",
+    "milestone_support_badges",
+    "Alignment",
+    "Badge",
+    "BadgeCategory",
+    "BadgeTag",
+    "Base",
+    "ClaimCode",
+    "Consumer",
+    "Criterion",
+    "DeliveryStatus",
+    "Image",
+    "Issuer",
+    "Program",
+    "System",
+    "Webhook",
+    "WebhookEvent",
+]

@@ -1,0 +1,1 @@
+"""Badges: the earnable badge classes of a system, issuer or program."""

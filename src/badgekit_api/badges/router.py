@@ -1,0 +1,88 @@
+"""`.../badges`: list, create, get, update, delete, at every container level."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from badgekit_api.badges import service as badge_service
+from badgekit_api.badges.dependencies import ArchivedFilter, BadgeDep
+from badgekit_api.badges.links import badge_path
+from badgekit_api.badges.schemas import (
+    BadgeChanged,
+    BadgeCreate,
+    BadgeEnvelope,
+    BadgeList,
+    BadgeUpdate,
+)
+from badgekit_api.badges.serializers import badge_read
+from badgekit_api.body import Body
+from badgekit_api.database import SessionDep
+from badgekit_api.pagination import PageDep, fetch_page
+from badgekit_api.scopes import CurrentScope
+from badgekit_api.settings_dep import SettingsDep
+from badgekit_api.urls import PublicUrlsDep
+
+router = APIRouter(prefix="/badges", tags=["badges"])
+
+
+@router.get("", response_model=BadgeList, response_model_exclude_unset=True)
+async def list_badges(
+    scope: CurrentScope,
+    session: SessionDep,
+    page: PageDep,
+    archived: ArchivedFilter,
+    urls: PublicUrlsDep,
+) -> BadgeList:
+    """The badges of this container and of the containers below it, in creation order."""
+    statement = badge_service.list_statement(scope, archived)
+    badges, page_data = await fetch_page(session, statement, page)
+    listing = BadgeList(badges=[badge_read(badge, urls) for badge in badges])
+    if page_data is not None:
+        listing.page_data = page_data
+    return listing
+
+
+@router.post("", response_model=BadgeChanged, status_code=201)
+async def create_badge(
+    scope: CurrentScope,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    urls: PublicUrlsDep,
+    data: BadgeCreate = Body(BadgeCreate),
+) -> BadgeChanged:
+    """Create a badge in this container."""
+    badge = await badge_service.create(
+        session, scope, data, max_image_bytes=settings.max_image_bytes
+    )
+    response.headers["Location"] = badge_path(badge)
+    return BadgeChanged(status="created", badge=badge_read(badge, urls))
+
+
+@router.get("/{badge_slug}", response_model=BadgeEnvelope)
+async def get_badge(badge: BadgeDep, urls: PublicUrlsDep) -> BadgeEnvelope:
+    """One badge by its slug."""
+    return BadgeEnvelope(badge=badge_read(badge, urls))
+
+
+@router.put("/{badge_slug}", response_model=BadgeChanged)
+async def update_badge(
+    badge: BadgeDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    urls: PublicUrlsDep,
+    data: BadgeUpdate = Body(BadgeUpdate),
+) -> BadgeChanged:
+    """Update the given fields of a badge; absent fields (lists included) are kept."""
+    badge = await badge_service.update(
+        session, badge, data, max_image_bytes=settings.max_image_bytes
+    )
+    return BadgeChanged(status="updated", badge=badge_read(badge, urls))
+
+
+@router.delete("/{badge_slug}", response_model=BadgeChanged)
+async def delete_badge(badge: BadgeDep, session: SessionDep, urls: PublicUrlsDep) -> BadgeChanged:
+    """Delete a badge, with its claim codes."""
+    shown = badge_read(badge, urls)
+    await badge_service.delete(session, badge)
+    return BadgeChanged(status="deleted", badge=shown)

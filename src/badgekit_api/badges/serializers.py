@@ -1,0 +1,74 @@
+"""A badge as every endpoint shows it, and the loader options that make that query-free.
+
+Anything that embeds "the full badge object" (claim codes, instances, applications,
+webhook payloads) loads badges with `BADGE_LOAD_OPTIONS` and renders them with
+`badge_read`: a fixed number of queries however many badges there are.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import selectinload
+
+from badgekit_api.badges.schemas import AlignmentRead, BadgeRead, CriterionRead, TagRead
+from badgekit_api.containers.serializers import issuer_read, program_read, system_read
+from badgekit_api.images.service import image_url
+from badgekit_api.models import Badge, Issuer, Program, System
+from badgekit_api.urls import PublicUrls
+
+BADGE_LOAD_OPTIONS = (
+    selectinload(Badge.image),
+    selectinload(Badge.system).selectinload(System.image),
+    selectinload(Badge.issuer).selectinload(Issuer.image),
+    selectinload(Badge.program).selectinload(Program.image),
+    selectinload(Badge.criteria),
+    selectinload(Badge.alignments),
+    selectinload(Badge.categories),
+    selectinload(Badge.tags),
+    selectinload(Badge.milestones),
+)
+
+
+def badge_read(badge: Badge, urls: PublicUrls) -> BadgeRead:
+    """The badge with its containers, criteria, alignments, categories and tags."""
+    return BadgeRead(
+        id=badge.id,
+        slug=badge.slug,
+        name=badge.name,
+        strapline=badge.strapline,
+        earner_description=badge.earner_description,
+        consumer_description=badge.consumer_description,
+        issuer_url=badge.issuer_url,
+        rubric_url=badge.rubric_url,
+        time_value=badge.time_value,
+        time_units=badge.time_units,
+        evidence_type=badge.evidence_type,
+        limit=badge.limit,
+        unique=badge.unique,
+        created=badge.created_at,
+        image_url=image_url(badge.image, urls),
+        type=badge.type,
+        archived=badge.archived,
+        system=system_read(badge.system, urls, nested=False),
+        issuer=issuer_read(badge.issuer, urls, nested=False) if badge.issuer else None,
+        program=program_read(badge.program, urls) if badge.program else None,
+        criteria_url=badge.criteria_url,
+        criteria=[
+            CriterionRead.model_validate(criterion, from_attributes=True)
+            for criterion in badge.criteria
+        ],
+        alignments=[
+            AlignmentRead.model_validate(alignment, from_attributes=True)
+            for alignment in badge.alignments
+        ],
+        categories=[category.value for category in badge.categories],
+        tags=[TagRead.model_validate(tag, from_attributes=True) for tag in badge.tags],
+        # A summary, not the full milestone: that one embeds badges, which embed this.
+        milestones=[
+            {
+                "id": milestone.id,
+                "action": milestone.action,
+                "numberRequired": milestone.number_required,
+            }
+            for milestone in badge.milestones
+        ],
+    )

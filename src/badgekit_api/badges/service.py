@@ -1,0 +1,180 @@
+"""Badge queries and writes. The caller owns the transaction: these only flush."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from badgekit_api.badges.children import (
+    alignment,
+    criterion,
+    merge_by_id,
+    merge_labels,
+    new_category,
+    new_tag,
+)
+from badgekit_api.badges.schemas import BadgeCreate, BadgeUpdate
+from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
+from badgekit_api.badges.slugs import free_slug
+from badgekit_api.errors import Conflict, NotFound, ValidationFailed
+from badgekit_api.images.service import image_from_input, replace_image
+from badgekit_api.models import Badge
+from badgekit_api.scopes import Scope
+
+SCALAR_FIELDS = (
+    "slug",
+    "name",
+    "strapline",
+    "earner_description",
+    "consumer_description",
+    "issuer_url",
+    "rubric_url",
+    "criteria_url",
+    "time_value",
+    "time_units",
+    "evidence_type",
+    "limit",
+    "unique",
+    "type",
+    "archived",
+)
+# Optional fields an update clears with null (or ""); the required ones keep their value.
+CLEARABLE_FIELDS = frozenset(
+    {"strapline", "issuer_url", "rubric_url", "time_value", "time_units", "evidence_type", "limit"}
+)
+
+
+def in_scope(scope: Scope) -> ColumnElement[bool]:
+    """Badges of the scope's container and of the containers below it."""
+    return scope.owns(Badge.system_id, Badge.issuer_id, Badge.program_id)
+
+
+def list_statement(scope: Scope, archived: bool | None) -> Select[Badge]:
+    """The scope's badges in creation order; `archived=None` means archived or not."""
+    statement = select(Badge).options(*BADGE_LOAD_OPTIONS).where(in_scope(scope))
+    if archived is not None:
+        statement = statement.where(Badge.archived.is_(archived))
+    return statement.order_by(Badge.id)
+
+
+def public_statement() -> Select[Badge]:
+    """Every badge that is not archived, with what its public URL needs."""
+    containers = (
+        selectinload(Badge.system),
+        selectinload(Badge.issuer),
+        selectinload(Badge.program),
+    )
+    return select(Badge).options(*containers).where(Badge.archived.is_(False)).order_by(Badge.id)
+
+
+async def get(session: AsyncSession, scope: Scope, slug: str) -> Badge:
+    """The badge with this slug in the scope (or below), fully loaded; 404 otherwise."""
+    badge = await session.scalar(
+        select(Badge).options(*BADGE_LOAD_OPTIONS).where(in_scope(scope), Badge.slug == slug),
+        execution_options={"populate_existing": True},
+    )
+    if badge is None:
+        raise NotFound.for_field("badge", "slug", slug)
+    return badge
+
+
+async def reload(session: AsyncSession, badge: Badge) -> Badge:
+    """The badge read back after a write, with everything a response shows."""
+    reloaded = await session.scalar(
+        select(Badge).options(*BADGE_LOAD_OPTIONS).where(Badge.id == badge.id),
+        execution_options={"populate_existing": True},
+    )
+    assert reloaded is not None
+    return reloaded
+
+
+async def create(
+    session: AsyncSession, scope: Scope, data: BadgeCreate, *, max_image_bytes: int
+) -> Badge:
+    """A new badge in the scope's deepest container (and so in the ones above it)."""
+    image = await image_from_input(data.image, data.image_url, max_image_bytes)
+    if image is None:
+        raise ValidationFailed.field(
+            "image", None, "A badge needs an image: upload it as `image` or give `imageUrl`"
+        )
+    badge = Badge(
+        system_id=scope.system.id,
+        issuer_id=scope.issuer.id if scope.issuer else None,
+        program_id=scope.program.id if scope.program else None,
+    )
+    for field in SCALAR_FIELDS:
+        setattr(badge, field, getattr(data, field))
+    badge.archived = bool(data.archived)
+    if data.slug is None:
+        badge.slug = await free_slug(session, scope.system.id, data.name)
+    else:
+        await _ensure_free_slug(session, badge)
+    badge.image = image
+    badge.criteria = [criterion(item) for item in data.criteria]
+    badge.alignments = [alignment(item) for item in data.alignments]
+    badge.categories = [new_category(value) for value in data.categories]
+    badge.tags = [new_tag(value) for value in data.tags]
+    session.add(badge)
+    await _flush_or_conflict(session, badge)
+    return await reload(session, badge)
+
+
+async def update(
+    session: AsyncSession, badge: Badge, data: BadgeUpdate, *, max_image_bytes: int
+) -> Badge:
+    """Apply the fields present in `data` to a fully loaded badge."""
+    given = data.model_fields_set
+    for field in SCALAR_FIELDS:
+        value = getattr(data, field)
+        if field in given and (value is not None or field in CLEARABLE_FIELDS):
+            setattr(badge, field, value)
+    if data.slug is not None:
+        await _ensure_free_slug(session, badge)
+    image = await image_from_input(data.image, data.image_url, max_image_bytes)
+    if image is not None:
+        badge.image = await replace_image(session, badge.image, image)
+    if data.criteria is not None:
+        badge.criteria = merge_by_id("criteria", badge.criteria, data.criteria, criterion)
+    if data.alignments is not None:
+        badge.alignments = merge_by_id("alignments", badge.alignments, data.alignments, alignment)
+    if data.categories is not None:
+        badge.categories = merge_labels(badge.categories, data.categories, new_category)
+    if data.tags is not None:
+        badge.tags = merge_labels(badge.tags, data.tags, new_tag)
+    await _flush_or_conflict(session, badge)
+    return await reload(session, badge)
+
+
+async def delete(session: AsyncSession, badge: Badge) -> None:
+    """Delete the badge with its lists, claim codes and image."""
+    image = badge.image
+    await session.delete(badge)
+    if image is not None:
+        await session.delete(image)
+    await session.flush()
+
+
+async def _ensure_free_slug(session: AsyncSession, badge: Badge) -> None:
+    clash = select(Badge.id).where(Badge.system_id == badge.system_id, Badge.slug == badge.slug)
+    if badge.id is not None:
+        clash = clash.where(Badge.id != badge.id)
+    if await session.scalar(select(exists(clash))):
+        raise _conflict(badge)
+
+
+async def _flush_or_conflict(session: AsyncSession, badge: Badge) -> None:
+    # Built now: a failed flush expires `badge`, and reading it then would fail too.
+    conflict = _conflict(badge)
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Two requests raced for the same slug; the unique constraint settled it.
+        raise conflict from None
+
+
+def _conflict(badge: Badge) -> Conflict:
+    return Conflict(
+        "badge with that `slug` already exists", details={"slug": badge.slug, "name": badge.name}
+    )

@@ -1,0 +1,34 @@
+"""Claim codes: what an earner types to claim a badge."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import Mapped, mapped_column
+
+from badgekit_api.models.base import Base, CreatedMixin, IdMixin
+
+MAX_CODE_LENGTH = 255
+# Codes compare byte for byte everywhere; MySQL's default collation would match `ABC`
+# with `abc` (and refuse both in one system) where PostgreSQL and SQLite would not.
+CodeString = String(MAX_CODE_LENGTH).with_variant(
+    mysql.VARCHAR(MAX_CODE_LENGTH, collation="utf8mb4_bin"), "mysql", "mariadb"
+)
+
+
+class ClaimCode(IdMixin, CreatedMixin, Base):
+    """A code is unique within its system, so `/systems/:s/codes/:code` names one badge.
+
+    `system_id` repeats the badge's system (badges never move between systems) so that
+    the database, not a check in code, keeps two badges of a system from sharing a code.
+    """
+
+    __tablename__ = "claim_codes"
+    __table_args__ = (UniqueConstraint("system_id", "code"),)
+
+    system_id: Mapped[int] = mapped_column(ForeignKey("systems.id", ondelete="CASCADE"))
+    badge_id: Mapped[int] = mapped_column(ForeignKey("badges.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(CodeString)
+    claimed: Mapped[bool] = mapped_column(Boolean, default=False)
+    multiuse: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(255))

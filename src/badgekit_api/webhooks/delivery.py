@@ -1,0 +1,224 @@
+"""Send claimed events and record the outcome: delivered, retry later, or failed.
+
+`deliver_due` is one pass of the worker. It takes the session factory and the HTTP client
+as arguments so tests (and the worker loop) can drive it pass by pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import httpx
+from sqlalchemy import CursorResult, update
+
+from badgekit_api.config import Settings
+from badgekit_api.models import DeliveryStatus, WebhookEvent
+from badgekit_api.models.base import utcnow
+from badgekit_api.webhooks.claiming import (
+    ClaimedEvent,
+    SessionFactory,
+    claim_due,
+    write_transaction,
+)
+from badgekit_api.webhooks.signature import signed_headers
+
+logger = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 1000
+RESPONSE_EXCERPT_BYTES = 512
+LEASE_MARGIN = timedelta(seconds=30)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    """How long to wait for a receiver, and when to try again after a failure."""
+
+    retry_schedule: tuple[int, ...]
+    jitter: float = 0.1
+    timeout_seconds: float = 10.0
+    batch_size: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeliveryPolicy:
+        return cls(
+            retry_schedule=settings.webhook_retry_schedule,
+            jitter=settings.webhook_retry_jitter,
+            timeout_seconds=settings.webhook_timeout_seconds,
+            batch_size=settings.webhook_batch_size,
+        )
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.retry_schedule) + 1
+
+    @property
+    def lease(self) -> timedelta:
+        # Events of one webhook are sent one after another, so a claim may have to wait for
+        # a whole batch of timeouts; it must not run out while the worker is still alive.
+        return timedelta(seconds=self.timeout_seconds * self.batch_size) + LEASE_MARGIN
+
+    def retry_delay(self, attempt: int, rng: random.Random) -> timedelta | None:
+        """The wait before the next try after failed attempt number `attempt`; None: give up."""
+        if attempt > len(self.retry_schedule):
+            return None
+        base = self.retry_schedule[attempt - 1]
+        return timedelta(seconds=base * rng.uniform(1 - self.jitter, 1 + self.jitter))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status_code: int | None
+    error: str | None = None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+async def deliver_due(
+    session_factory: SessionFactory,
+    http: httpx.AsyncClient,
+    policy: DeliveryPolicy,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    rng: random.Random | None = None,
+) -> int:
+    """Claim a batch of due events, send them and record each outcome; return how many.
+
+    Each webhook's events go out one after another in the order they happened; different
+    webhooks are served concurrently, so a slow or failing receiver holds up only itself.
+    """
+    claimed = await claim_due(
+        session_factory, now=clock(), limit=policy.batch_size, lease=policy.lease
+    )
+    by_webhook: dict[int, list[ClaimedEvent]] = {}
+    for event in claimed:
+        by_webhook.setdefault(event.webhook_id, []).append(event)
+    rng = rng or random.Random()
+    results = await asyncio.gather(
+        *(
+            _deliver_in_order(session_factory, http, policy, events, clock, rng)
+            for events in by_webhook.values()
+        ),
+        return_exceptions=True,
+    )
+    # Let every webhook's sequence finish before reporting a failure (a lost database, say):
+    # the events it left claimed become due again when their lease runs out.
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return len(claimed)
+
+
+async def _deliver_in_order(
+    session_factory: SessionFactory,
+    http: httpx.AsyncClient,
+    policy: DeliveryPolicy,
+    events: list[ClaimedEvent],
+    clock: Callable[[], datetime],
+    rng: random.Random,
+) -> None:
+    for event in events:
+        outcome = await send(http, event, timeout=policy.timeout_seconds)
+        await record(session_factory, event, outcome, policy, now=clock(), rng=rng)
+
+
+async def send(http: httpx.AsyncClient, event: ClaimedEvent, *, timeout: float) -> Outcome:
+    """POST one event, signed; any 2xx answer is a delivery."""
+    headers = signed_headers(
+        event.body,
+        secret=event.secret,
+        event_id=event.id,
+        action=event.action,
+        issued_at=int(time.time()),
+    )
+    try:
+        async with http.stream(
+            "POST", event.url, content=event.body, headers=headers, timeout=timeout
+        ) as response:
+            if 200 <= response.status_code < 300:
+                return Outcome(response.status_code)
+            excerpt = await _excerpt(response)
+    except Exception as exc:  # whatever one receiver does (or its URL is), the worker goes on
+        return Outcome(None, _truncate(_describe(exc)))
+    return Outcome(response.status_code, _truncate(f"HTTP {response.status_code}: {excerpt}"))
+
+
+async def record(
+    session_factory: SessionFactory,
+    event: ClaimedEvent,
+    outcome: Outcome,
+    policy: DeliveryPolicy,
+    *,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    """Store the outcome of one attempt, unless the claim was taken over meanwhile."""
+    values: dict[str, Any] = {
+        "last_status_code": outcome.status_code,
+        "last_error": outcome.error,
+        "locked_until": None,
+        "claim_token": None,
+    }
+    if outcome.delivered:
+        values.update(status=DeliveryStatus.DELIVERED, delivered_at=now, next_attempt_at=None)
+    elif (delay := policy.retry_delay(event.attempt, rng)) is not None:
+        values.update(status=DeliveryStatus.PENDING, next_attempt_at=now + delay)
+    else:
+        values.update(status=DeliveryStatus.FAILED, next_attempt_at=None)
+    async with write_transaction(session_factory) as session:
+        result = await session.execute(
+            update(WebhookEvent)
+            .where(
+                WebhookEvent.id == event.id,
+                WebhookEvent.claim_token == event.token,
+                WebhookEvent.status == DeliveryStatus.SENDING,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    if cast(CursorResult[Any], result).rowcount == 0:
+        logger.info("webhook event %s was claimed again meanwhile; outcome dropped", event.id)
+    elif values["status"] == DeliveryStatus.PENDING:
+        logger.warning(
+            "webhook event %s (webhook %s): attempt %s failed, next at %s: %s",
+            event.id,
+            event.webhook_id,
+            event.attempt,
+            values["next_attempt_at"].isoformat(),
+            outcome.error,
+        )
+    elif values["status"] == DeliveryStatus.FAILED:
+        logger.error(
+            "webhook event %s (webhook %s): giving up after %s attempts: %s",
+            event.id,
+            event.webhook_id,
+            event.attempt,
+            outcome.error,
+        )
+
+
+async def _excerpt(response: httpx.Response) -> str:
+    """The start of the receiver's answer, for `last_error`; never the whole of it."""
+    received = b""
+    async for chunk in response.aiter_bytes():
+        received += chunk
+        if len(received) >= RESPONSE_EXCERPT_BYTES:
+            break
+    return received[:RESPONSE_EXCERPT_BYTES].decode("utf-8", "replace").strip()
+
+
+def _describe(exc: Exception) -> str:
+    detail = str(exc).strip()
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"

@@ -1,0 +1,104 @@
+"""Queue webhook events in the caller's transaction; the delivery worker sends them later.
+
+A producer (award, revoke, review) calls `enqueue` beside its own writes: when its
+transaction rolls back there is no event, when it commits the event will be delivered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+from sqlalchemy import event, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from badgekit_api.models import DeliveryStatus, Webhook, WebhookEvent
+from badgekit_api.models.base import utcnow
+from badgekit_api.webhooks.events import ACTIONS
+
+_WAKE_ON_COMMIT = "badgekit_webhooks_wake_on_commit"
+_commit_listeners: set[Callable[[], None]] = set()
+_last_event_time = datetime.min.replace(tzinfo=UTC)
+
+
+async def enqueue(
+    session: AsyncSession, *, system_id: int, action: str, payload: dict[str, Any]
+) -> list[str]:
+    """Queue `payload` for every active webhook of the system that wants `action`.
+
+    Only flushes, never commits. Returns the ids of the events written (one per webhook).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown webhook action {action!r}")
+    if payload.get("action") != action:
+        raise ValueError(f"payload action {payload.get('action')!r} is not {action!r}")
+    subscribed = await session.execute(
+        select(Webhook.id, Webhook.events)
+        .where(Webhook.system_id == system_id, Webhook.active.is_(True))
+        .order_by(Webhook.id)
+    )
+    webhook_ids = [webhook_id for webhook_id, events in subscribed if action in events.split(",")]
+    if not webhook_ids:
+        return []
+    body = orjson.dumps(payload).decode()
+    created = _event_time()
+    event_ids = [str(uuid.uuid4()) for _ in webhook_ids]
+    rows = [
+        {
+            "id": event_id,
+            "system_id": system_id,
+            "webhook_id": webhook_id,
+            "action": action,
+            "payload": body,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": created,
+            "created_at": created,
+        }
+        for event_id, webhook_id in zip(event_ids, webhook_ids, strict=True)
+    ]
+    await session.execute(insert(WebhookEvent), rows)
+    _wake_workers_after_commit(session)
+    return event_ids
+
+
+def on_commit(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call `callback` after each commit that queued events; returns the unsubscriber."""
+    _commit_listeners.add(callback)
+    return lambda: _commit_listeners.discard(callback)
+
+
+def _event_time() -> datetime:
+    # Workers make first attempts in `created_at` order; keep it strictly increasing in
+    # this process even when two events fall within one clock tick.
+    global _last_event_time
+    now = utcnow()
+    if now <= _last_event_time:
+        now = _last_event_time + timedelta(microseconds=1)
+    _last_event_time = now
+    return now
+
+
+def _wake_workers_after_commit(session: AsyncSession) -> None:
+    sync_session = session.sync_session
+    if _WAKE_ON_COMMIT in sync_session.info:
+        sync_session.info[_WAKE_ON_COMMIT] = True
+        return
+    sync_session.info[_WAKE_ON_COMMIT] = True
+    event.listen(sync_session, "after_commit", _after_commit)
+    event.listen(sync_session, "after_rollback", _after_rollback)
+
+
+def _after_commit(sync_session: Session) -> None:
+    if sync_session.info.get(_WAKE_ON_COMMIT):
+        sync_session.info[_WAKE_ON_COMMIT] = False
+        for callback in list(_commit_listeners):
+            callback()
+
+
+def _after_rollback(sync_session: Session) -> None:
+    sync_session.info[_WAKE_ON_COMMIT] = False

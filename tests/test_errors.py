@@ -1,0 +1,110 @@
+"""Errors outside any one resource: unknown routes, wrong methods, bad parameters, crashes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from badgekit_api.config import Settings
+from badgekit_api.main import create_app
+from tests.support import make_client
+
+SECRET_DETAIL = "password=hunter2 at /srv/badgekit/secret.py"
+
+
+@pytest.fixture(scope="module")
+async def crashing_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """A fresh app with throwaway routes: one that crashes, one with a typed parameter."""
+    app = create_app(settings.model_copy(update={"max_body_bytes": 1024}))
+
+    @app.get("/test-only/crash")
+    async def crash() -> None:
+        raise RuntimeError(SECRET_DETAIL)
+
+    @app.get("/test-only/typed")
+    async def typed(number: int) -> dict[str, int]:
+        return {"number": number}
+
+    yield app
+    await app.state.engine.dispose()
+
+
+@pytest.fixture
+async def crashing(crashing_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(crashing_app) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", ["/no/such/route", "/systems/chicago/nothing-here", "/public"])
+async def test_an_unknown_route_is_a_404_in_the_badgekit_format(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient, path: str
+) -> None:
+    for caller in (client, anon):
+        response = await caller.get(path)
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == {"code": "ResourceNotFound", "message": "Not found"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PATCH", "/systems"), ("DELETE", "/systems"), ("POST", "/systems/chicago"), ("PUT", "/")],
+)
+async def test_a_wrong_method_is_a_405_in_the_badgekit_format(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await client.request(method, path)
+    assert response.status_code == 405
+    assert response.json() == {"code": "MethodNotAllowed", "message": "Method not allowed"}
+
+
+async def test_an_internal_error_answers_a_generic_500_and_is_logged(
+    crashing: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="badgekit_api"):
+        response = await crashing.get("/test-only/crash")
+    assert response.status_code == 500
+    assert response.json() == {"code": "InternalError", "message": "Internal server error"}
+    assert "hunter2" not in response.text
+    assert "Traceback" not in response.text
+    assert any("/test-only/crash" in record.getMessage() for record in caplog.records)
+
+
+async def test_a_badly_typed_parameter_is_a_validation_error(crashing: httpx.AsyncClient) -> None:
+    response = await crashing.get("/test-only/typed", params={"number": "many"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "ValidationError"
+    assert body["message"] == "Could not validate required fields"
+    assert [(detail["field"], detail["value"]) for detail in body["details"]] == [
+        ("number", "many")
+    ]
+
+
+async def test_a_body_over_the_limit_is_a_413(crashing: httpx.AsyncClient) -> None:
+    body = {
+        "slug": "big",
+        "name": "Big",
+        "url": "https://big.example.org",
+        "description": "x" * 2000,
+    }
+    response = await crashing.post("/systems", json=body)
+    assert response.status_code == 413
+    assert response.json()["code"] == "PayloadTooLarge"
+    listing = await crashing.get("/systems")
+    assert listing.json() == {"systems": []}
+
+
+@pytest.mark.parametrize("query", ["page=0&count=2", "page=1&count=-1", "page=x&count=2"])
+async def test_a_bad_page_parameter_is_an_invalid_parameter_error(
+    client: httpx.AsyncClient, query: str
+) -> None:
+    response = await client.get(f"/systems?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "InvalidParameter"
+    assert body["parameter"] in ("page", "count")

@@ -1,0 +1,92 @@
+"""One Alembic history for all three databases: up from nothing, down to nothing, up again.
+
+Runs on a throwaway database of the kind TEST_DATABASE_URL names (a new SQLite file, or a
+new PostgreSQL / MariaDB database created and dropped here), never on the shared test one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from badgekit_api.config import Settings
+from badgekit_api.database import create_engine
+from badgekit_api.migrations.runner import downgrade, upgrade
+from badgekit_api.models import Base
+from tests import support
+
+MODEL_TABLES = set(Base.metadata.tables)
+
+
+@pytest.fixture
+async def scratch(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    url = make_url(support.test_database_url(str(tmp_path)))
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/scratch.db"))
+        yield engine
+        await engine.dispose()
+        return
+    name = f"{url.database}_migrations_{secrets.token_hex(4)}"
+    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f"CREATE DATABASE {name}"))
+    scratch_url = url.set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(Settings(database_url=scratch_url))
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.connect() as connection:
+            await connection.execute(text(f"DROP DATABASE {name}"))
+        await admin.dispose()
+
+
+async def tables(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as connection:
+        names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    return set(names) - {"alembic_version"}
+
+
+async def drift(engine: AsyncEngine) -> list[object]:
+    """What Alembic's autogenerate would still change to make the schema match the models."""
+
+    def compare(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
+        return list(compare_metadata(context, Base.metadata))
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(compare)
+
+
+async def test_upgrade_downgrade_and_upgrade_again(scratch: AsyncEngine) -> None:
+    assert await tables(scratch) == set()
+
+    await upgrade(scratch)
+    assert await tables(scratch) == MODEL_TABLES
+
+    await downgrade(scratch, "base")
+    assert await tables(scratch) == set()
+
+    await upgrade(scratch)
+    assert await tables(scratch) == MODEL_TABLES
+
+
+async def test_the_migrated_schema_matches_the_models(scratch: AsyncEngine) -> None:
+    await upgrade(scratch)
+    assert await drift(scratch) == []
+
+
+async def test_upgrading_twice_changes_nothing(scratch: AsyncEngine) -> None:
+    await upgrade(scratch)
+    await upgrade(scratch)
+    assert await tables(scratch) == MODEL_TABLES
