@@ -142,6 +142,9 @@ BAD_UPDATE_INPUTS = [
     case("email invalid", {"email": "not-an-email"}, "email"),
     case("slug a number", {"slug": 42}, "slug"),
     case("image not a url", {"image": "picture.png"}, "image"),
+    case("slug removed", {"slug": None}, "slug"),
+    case("name removed", {"name": None}, "name"),
+    case("url removed", {"url": None}, "url"),
 ]
 
 MALFORMED_BODIES = [

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,10 +48,12 @@ def running_server(
         "--workers",
         str(workers),
     ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # A file, not a pipe: nobody reads a pipe while tests run, and a full one freezes the server.
+    log = tempfile.NamedTemporaryFile(prefix="badgekit-server-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_ready(base_url, process)
+        _wait_until_ready(base_url, process, log.name)
         yield base_url
     finally:
         process.terminate()
@@ -59,13 +62,16 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
+        os.unlink(log.name)
 
 
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log_path: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
+            with open(log_path, encoding="utf-8", errors="replace") as output_file:
+                output = output_file.read()
             raise RuntimeError(f"server exited early:\n{output}")
         try:
             if httpx.get(f"{base_url}/healthcheck", timeout=1).status_code == 200:

@@ -60,6 +60,7 @@ async def test_a_wrong_method_is_a_405_in_the_badgekit_format(
     response = await client.request(method, path)
     assert response.status_code == 405
     assert response.json() == {"code": "MethodNotAllowed", "message": "Method not allowed"}
+    assert response.headers["allow"]
 
 
 async def test_an_internal_error_answers_a_generic_500_and_is_logged(

@@ -126,7 +126,7 @@ async def handle_http_error(_request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         error = BadgeKitError("Method not allowed")
         error.status_code, error.code = 405, "MethodNotAllowed"
-        return _render(error)
+        return JSONResponse(error.body(), status_code=405, headers=exc.headers)
     error = BadgeKitError(str(exc.detail))
     error.status_code, error.code = exc.status_code, "BadRequest"
     return _render(error)

@@ -202,3 +202,23 @@ async def test_a_system_image_upload_is_checked_on_update_too(client: httpx.Asyn
     assert response.status_code == 400
     assert response.json()["details"][0]["field"] == "image"
     assert (await client.get("/systems/chicago")).json()["system"]["imageUrl"] is None
+
+
+@pytest.mark.parametrize("deleted", ["/systems/chicago", "/systems/chicago/issuers/library"])
+async def test_deleting_a_container_removes_the_images_of_the_badges_inside(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient, engine: AsyncEngine, deleted: str
+) -> None:
+    await create_tree(client)
+    created = await client.post(
+        "/systems/chicago/issuers/library/programs/readers/badges",
+        data=OWNERS[0].form(),
+        files={"image": ("a.png", png_bytes(9, 9, 9), "image/png")},
+    )
+    image_url = created.json()["badge"]["imageUrl"]
+    assert (await anon.get(image_url)).status_code == 200
+
+    assert (await client.delete(deleted)).status_code == 200
+
+    assert (await anon.get(image_url)).status_code == 404
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(Image.id))).all() == []

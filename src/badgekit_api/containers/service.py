@@ -9,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
-from badgekit_api.errors import Conflict
-from badgekit_api.images.service import image_from_input, replace_image
-from badgekit_api.models import Image, Issuer, Program, System
+from badgekit_api.errors import Conflict, ValidationFailed
+from badgekit_api.images.service import delete_unused_images, image_from_input, replace_image
+from badgekit_api.models import Issuer, Program, System
 
 ContainerT = TypeVar("ContainerT", System, Issuer, Program)
 PLAIN_FIELDS = ("slug", "name", "url", "description", "email")
+REQUIRED_FIELDS = ("slug", "name", "url")
 
 
 async def create(
@@ -51,10 +52,11 @@ async def update(
     """Apply the fields present in `data`; absent fields are left as they are."""
     given = data.model_fields_set
     for field in PLAIN_FIELDS:
-        if field in given and (
-            getattr(data, field) is not None or field in ("description", "email")
-        ):
-            setattr(container, field, getattr(data, field))
+        if field not in given:
+            continue
+        if getattr(data, field) is None and field in REQUIRED_FIELDS:
+            raise ValidationFailed.field(field, None, "Cannot be removed: this field is required")
+        setattr(container, field, getattr(data, field))
     image = await image_from_input(data.image, data.imageUrl, max_image_bytes)
     if image is not None:
         container.image = await replace_image(session, container.image, image)
@@ -65,26 +67,10 @@ async def update(
 
 
 async def delete(session: AsyncSession, container: ContainerT) -> None:
-    """Delete a container (its children go with it) and the images of the whole subtree."""
-    images = _images_of_tree(container)
+    """Delete a container; the database cascades to everything in it, images excepted."""
     await session.delete(container)
-    for image in images:
-        await session.delete(image)
     await session.flush()
-
-
-def _images_of_tree(container: System | Issuer | Program) -> list[Image]:
-    # Children are eager-loaded by the caller; their images would otherwise stay
-    # behind, still served publicly, after the rows that used them are gone.
-    children: list[Issuer] | list[Program] = []
-    if isinstance(container, System):
-        children = container.issuers
-    elif isinstance(container, Issuer):
-        children = container.programs
-    images = [container.image] if container.image is not None else []
-    for child in children:
-        images.extend(_images_of_tree(child))
-    return images
+    await delete_unused_images(session)
 
 
 async def _ensure_free_slug(
@@ -99,11 +85,13 @@ async def _ensure_free_slug(
 
 
 async def _flush_or_conflict(session: AsyncSession, kind: str, container: ContainerT) -> None:
+    # Built before flushing: a failed flush expires the row, and its fields can't be read.
+    conflict = _conflict(kind, container)
     try:
         await session.flush()
     except IntegrityError:
         # Two requests raced for the same slug; the unique constraint settled it.
-        raise _conflict(kind, container) from None
+        raise conflict from None
 
 
 def _conflict(kind: str, container: ContainerT) -> Conflict:

@@ -6,12 +6,20 @@ import hashlib
 import secrets
 from typing import Any
 
+from sqlalchemy import delete, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from badgekit_api.errors import ValidationFailed
 from badgekit_api.images.sniffing import sniff_image_type
-from badgekit_api.models import Image
+from badgekit_api.models import (
+    ApplicationEvidence,
+    Badge,
+    Image,
+    Issuer,
+    Program,
+    System,
+)
 from badgekit_api.urls import PublicUrls
 
 
@@ -78,3 +86,26 @@ def image_url(image: Image | None, urls: PublicUrls) -> str | None:
     if image.url:
         return image.url
     return urls.image(image.slug)
+
+
+# Every column that can point at an image. Images are never shared between owners.
+IMAGE_REFERENCES = (
+    System.image_id,
+    Issuer.image_id,
+    Program.image_id,
+    Badge.image_id,
+    ApplicationEvidence.image_id,
+)
+
+
+async def delete_unused_images(session: AsyncSession) -> None:
+    """Delete the images no row refers to any more.
+
+    Deleting a container cascades in the database to its issuers, programs, badges and
+    applications; their images would otherwise stay behind, still publicly served.
+    """
+    in_use = union_all(*(select(column).where(column.is_not(None)) for column in IMAGE_REFERENCES))
+    await session.execute(
+        delete(Image).where(Image.id.not_in(select(in_use.subquery().c[0]))),
+        execution_options={"synchronize_session": False},
+    )
