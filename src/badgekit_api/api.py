@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from badgekit_api.applications.router import router as applications_router
 from badgekit_api.auth import verify_request
 from badgekit_api.badges.public_router import router as public_badges_router
 from badgekit_api.badges.router import router as badges_router
@@ -15,8 +16,13 @@ from badgekit_api.claim_codes.lookup_router import router as claim_code_lookup_r
 from badgekit_api.claim_codes.router import router as claim_codes_router
 from badgekit_api.health.router import router as health_router
 from badgekit_api.images.router import router as images_router
+from badgekit_api.instances.router import router as instances_router
 from badgekit_api.issuers.router import router as issuers_router
+from badgekit_api.milestones.router import router as milestones_router
+from badgekit_api.openbadges.container_router import router as open_badges_container_router
+from badgekit_api.openbadges.router import router as open_badges_router
 from badgekit_api.programs.router import router as programs_router
+from badgekit_api.reviews.router import router as reviews_router
 from badgekit_api.scopes import current_scope
 from badgekit_api.systems.router import router as systems_router
 from badgekit_api.webhooks.router import router as webhooks_router
@@ -30,11 +36,14 @@ SCOPED_ROUTERS: list[APIRouter] = [
     badges_router,
     claim_codes_router,
     claim_code_lookup_router,
+    instances_router,
+    applications_router,
+    reviews_router,
 ]
 
 # Resources that belong to one level only: the containers directly below it.
 LEVELS: tuple[tuple[str, list[APIRouter]], ...] = (
-    (SYSTEM, [issuers_router, webhooks_router]),
+    (SYSTEM, [issuers_router, webhooks_router, milestones_router]),
     (ISSUER, [programs_router]),
     (PROGRAM, []),
 )
@@ -45,6 +54,14 @@ def build_api_router() -> APIRouter:
     api.include_router(health_router)
     api.include_router(images_router)
     api.include_router(public_badges_router)
+    api.include_router(open_badges_router)
+    for prefix, _ in LEVELS:
+        # Each container's issuer profile and badge classes, for anyone, without a token.
+        api.include_router(
+            open_badges_container_router,
+            prefix=f"/public{prefix}",
+            dependencies=[Depends(current_scope)],
+        )
 
     signed = APIRouter(dependencies=[Depends(verify_request)])
     signed.include_router(systems_router)

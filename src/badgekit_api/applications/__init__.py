@@ -1,0 +1,1 @@
+"""Earners' applications for a badge, with their evidence (assessment.md)."""

@@ -1,0 +1,70 @@
+"""Query parameters that narrow an application listing: `processed`, `assignedTo`, `email`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+from sqlalchemy import Select
+
+from badgekit_api.applications.inputs import normalized_email
+from badgekit_api.errors import InvalidParameter
+from badgekit_api.models import Application
+
+PROCESSED_VALUES: dict[str, bool | None] = {"true": True, "false": False, "": None}
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationFilters:
+    processed: bool | None = None
+    assigned_to: str | None = None
+    learner: str | None = None
+
+    def apply(self, statement: Select[Any]) -> Select[Any]:
+        if self.processed is True:
+            statement = statement.where(Application.processed.is_not(None))
+        elif self.processed is False:
+            statement = statement.where(Application.processed.is_(None))
+        if self.assigned_to is not None:
+            statement = statement.where(Application.assigned_to == self.assigned_to)
+        if self.learner is not None:
+            statement = statement.where(Application.learner == self.learner)
+        return statement
+
+
+def _email_parameter(name: str, value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    email = normalized_email(value)
+    if email is None:
+        raise InvalidParameter(name, f"`{name}` must be an email address")
+    return email
+
+
+def application_filters(
+    processed: Annotated[
+        str | None,
+        Query(description="`true`: only processed applications; `false`: only pending ones"),
+    ] = None,
+    assigned_to: Annotated[
+        str | None, Query(alias="assignedTo", description="Only those assigned to this reviewer")
+    ] = None,
+    email: Annotated[str | None, Query(description="Only this learner's applications")] = None,
+) -> ApplicationFilters:
+    """The listing filters of the query string; none given lists every application."""
+    processed_value = None
+    if processed is not None:
+        if processed.strip().lower() not in PROCESSED_VALUES:
+            raise InvalidParameter(
+                "processed", "Invalid `processed` parameter: use `true` or `false`"
+            )
+        processed_value = PROCESSED_VALUES[processed.strip().lower()]
+    return ApplicationFilters(
+        processed=processed_value,
+        assigned_to=_email_parameter("assignedTo", assigned_to),
+        learner=_email_parameter("email", email),
+    )
+
+
+ApplicationFiltersDep = Annotated[ApplicationFilters, Depends(application_filters)]

@@ -1,0 +1,1 @@
+"""Badge instances: awarding a badge to an earner, listing and revoking awards."""

@@ -1,0 +1,131 @@
+"""`.../badges/{badge}/instances` and `.../instances/{email}`: awards, at every level."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from badgekit_api.badges.dependencies import BadgeDep
+from badgekit_api.body import Body
+from badgekit_api.database import SessionDep
+from badgekit_api.instances import service as instance_service
+from badgekit_api.instances.links import assertion_url
+from badgekit_api.instances.schemas import (
+    BulkInstanceCreate,
+    BulkIssued,
+    InstanceChanged,
+    InstanceCreate,
+    InstanceEnvelope,
+    InstanceList,
+    RevokeInput,
+    SkippedEarner,
+)
+from badgekit_api.instances.serializers import instance_read
+from badgekit_api.models import BadgeInstance
+from badgekit_api.pagination import PageData, PageDep, fetch_page
+from badgekit_api.scopes import CurrentScope
+from badgekit_api.settings_dep import SettingsDep
+from badgekit_api.urls import PublicUrls, PublicUrlsDep
+
+router = APIRouter(tags=["instances"])
+
+INSTANCES = "/badges/{badge_slug}/instances"
+EarnerEmail = Annotated[str, Path(description="The earner's email (any case)")]
+
+
+def _listing(
+    instances: list[BadgeInstance], page_data: PageData | None, urls: PublicUrls
+) -> InstanceList:
+    listing = InstanceList(instances=[instance_read(instance, urls) for instance in instances])
+    if page_data is not None:
+        # Set only when paginating: `pageData` is left out of the response otherwise.
+        listing.page_data = page_data
+    return listing
+
+
+@router.get(INSTANCES, response_model=InstanceList, response_model_exclude_unset=True)
+async def list_badge_instances(
+    badge: BadgeDep, session: SessionDep, page: PageDep, urls: PublicUrlsDep
+) -> InstanceList:
+    """The badge's standing awards, oldest first (revoked ones are left out)."""
+    instances, page_data = await fetch_page(session, instance_service.list_statement(badge), page)
+    return _listing(instances, page_data, urls)
+
+
+@router.post(INSTANCES, response_model=InstanceChanged, status_code=201)
+async def create_instance(
+    badge: BadgeDep,
+    response: Response,
+    session: SessionDep,
+    urls: PublicUrlsDep,
+    data: InstanceCreate = Body(InstanceCreate),
+) -> InstanceChanged:
+    """Award the badge to an earner; `Location` is the new assertion's URL."""
+    instance = await instance_service.issue(session, badge, data, urls)
+    response.headers["Location"] = assertion_url(instance.slug, urls)
+    return InstanceChanged(status="created", instance=instance_read(instance, urls))
+
+
+@router.post(f"{INSTANCES}/bulk", response_model=BulkIssued, status_code=201)
+async def create_instances_in_bulk(
+    badge: BadgeDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    urls: PublicUrlsDep,
+    data: BulkInstanceCreate = Body(BulkInstanceCreate),
+) -> BulkIssued:
+    """Award the badge to many earners in one transaction; those who hold it are skipped."""
+    awarded = await instance_service.issue_bulk(
+        session, badge, data, urls, max_emails=settings.max_bulk_emails
+    )
+    return BulkIssued(
+        status="created",
+        instances=[instance_read(instance, urls) for instance in awarded.created],
+        skipped=[
+            SkippedEarner(email=held.email, assertion_url=assertion_url(held.slug, urls))
+            for held in awarded.skipped
+        ],
+    )
+
+
+@router.get(f"{INSTANCES}/{{email}}", response_model=InstanceEnvelope)
+async def get_instance(
+    badge: BadgeDep, email: EarnerEmail, session: SessionDep, urls: PublicUrlsDep
+) -> InstanceEnvelope:
+    """The earner's standing award of this badge."""
+    instance = await instance_service.get(session, badge, email)
+    return InstanceEnvelope(instance=instance_read(instance, urls))
+
+
+@router.delete(f"{INSTANCES}/{{email}}", response_model=InstanceChanged)
+async def revoke_instance(
+    badge: BadgeDep,
+    email: EarnerEmail,
+    session: SessionDep,
+    urls: PublicUrlsDep,
+    reason: Annotated[
+        str | None, Query(max_length=10_000, description="Why (also accepted in the body)")
+    ] = None,
+    data: RevokeInput = Body(RevokeInput),
+) -> InstanceChanged:
+    """Revoke the earner's award: gone from listings, kept as a revoked assertion."""
+    instance = await instance_service.revoke(
+        session, badge, email, data.reason or reason or None, urls
+    )
+    return InstanceChanged(status="deleted", instance=instance_read(instance, urls))
+
+
+@router.get("/instances/{email}", response_model=InstanceList, response_model_exclude_unset=True)
+async def list_earner_instances(
+    scope: CurrentScope,
+    email: EarnerEmail,
+    session: SessionDep,
+    page: PageDep,
+    urls: PublicUrlsDep,
+) -> InstanceList:
+    """The earner's standing awards of badges in this container or below; `[]` if none."""
+    instances, page_data = await fetch_page(
+        session, instance_service.earner_statement(scope, email), page
+    )
+    return _listing(instances, page_data, urls)

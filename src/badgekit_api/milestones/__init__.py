@@ -1,0 +1,1 @@
+"""Milestones: a primary badge earned by holding enough of a set of support badges."""

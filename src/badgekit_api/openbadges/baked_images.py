@@ -1,0 +1,64 @@
+"""An assertion's baked badge image, made on request from the stored badge image."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.errors import BadgeKitError
+from badgekit_api.instances.links import assertion_url
+from badgekit_api.models import BadgeInstance
+from badgekit_api.openbadges import service
+from badgekit_api.openbadges.baking import BakingError, bake, bakeable_extension
+from badgekit_api.urls import PublicUrls
+
+
+class ImageNotBakeable(BadgeKitError):
+    """The assertion exists, but its badge image has no baked form here."""
+
+    status_code = 404
+    code = "ImageNotBakeable"
+
+
+@dataclass(frozen=True, slots=True)
+class BakedImage:
+    extension: str
+    mimetype: str
+    etag: str
+
+
+def baked_image_of(instance: BadgeInstance, urls: PublicUrls) -> BakedImage:
+    """What baking this assertion's image gives (its type and validator), before baking it."""
+    image = instance.badge.image
+    extension = bakeable_extension(image)
+    if image is None or extension is None:
+        raise ImageNotBakeable(_why_not(instance))
+    assert image.mimetype is not None
+    # The bytes depend only on the stored image and the URL baked into it.
+    stamp = f"{image.sha256}\n{assertion_url(instance.slug, urls)}".encode()
+    return BakedImage(extension, image.mimetype, f'"{hashlib.sha256(stamp).hexdigest()}"')
+
+
+async def bake_image(session: AsyncSession, instance: BadgeInstance, urls: PublicUrls) -> bytes:
+    """The badge image with the hosted assertion URL baked in."""
+    image = instance.badge.image
+    assert image is not None and image.mimetype is not None
+    data = await service.image_bytes(session, image)
+    try:
+        return bake(data, image.mimetype, assertion_url(instance.slug, urls))
+    except BakingError as error:
+        raise ImageNotBakeable(f"The stored badge image cannot be baked: {error}") from None
+
+
+def _why_not(instance: BadgeInstance) -> str:
+    image = instance.badge.image
+    if image is None:
+        return "This badge has no image to bake"
+    if image.url:
+        return (
+            f"The badge image is hosted elsewhere ({image.url}), so it cannot be baked here: "
+            "give the badge an uploaded PNG or SVG image"
+        )
+    return f"Only PNG and SVG images can be baked; this badge's image is {image.mimetype}"

@@ -1,0 +1,129 @@
+"""Baking: an assertion URL embedded in the badge image (Open Badges Baking Specification).
+
+PNG: one uncompressed `iTXt` chunk with keyword `openbadges`, placed before `IEND`.
+SVG: an `<openbadges:assertion verify="...">` element first inside the root `<svg>`, with the
+`openbadges` namespace declared there. Any earlier Open Badges data is replaced (the spec
+allows one per image).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from xml.sax.saxutils import quoteattr
+
+from badgekit_api.models import Image
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG = "image/png"
+SVG = "image/svg+xml"
+EXTENSIONS = {PNG: "png", SVG: "svg"}
+KEYWORD = b"openbadges"
+NAMESPACE = "http://openbadges.org"
+
+# A quoted attribute value may hold '>', so tags are matched attribute by attribute.
+_TAG_BODY = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
+_SVG_ROOT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*"
+    rb"(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^>\[]|\[.*?\])*>)\s*)*"
+    rb"(?P<tag><svg\b" + _TAG_BODY + rb"(?P<empty>/?)>)",
+    re.DOTALL,
+)
+_ASSERTION_TAG = re.compile(rb"<openbadges:assertion\b" + _TAG_BODY + rb"(?P<empty>/?)>")
+_ASSERTION_END = re.compile(rb"</openbadges:assertion\s*>")
+
+
+class BakingError(Exception):
+    """The stored image is not a well-formed PNG or SVG."""
+
+
+def bakeable_extension(image: Image | None) -> str | None:
+    """`png` or `svg` when we hold the image's bytes in a format that can be baked."""
+    if image is None or image.url:
+        return None
+    return EXTENSIONS.get(image.mimetype or "")
+
+
+def bake(data: bytes, mimetype: str, assertion_url: str) -> bytes:
+    if mimetype == PNG:
+        return bake_png(data, assertion_url)
+    if mimetype == SVG:
+        return bake_svg(data, assertion_url)
+    raise BakingError(f"{mimetype} images cannot be baked")
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The (type, data) chunks of a PNG, checked for length and CRC, up to IEND."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise BakingError("not a PNG file")
+    chunks, offset = [], len(PNG_SIGNATURE)
+    while True:
+        if offset + 12 > len(data):
+            raise BakingError("PNG ends before its IEND chunk")
+        (length,) = struct.unpack_from(">I", data, offset)
+        kind = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        if len(body) != length or offset + 12 + length > len(data):
+            raise BakingError("PNG chunk runs past the end of the file")
+        (crc,) = struct.unpack_from(">I", data, offset + 8 + length)
+        if crc != zlib.crc32(kind + body) & 0xFFFFFFFF:
+            raise BakingError(f"PNG chunk {kind!r} has a bad CRC")
+        chunks.append((kind, body))
+        offset += 12 + length
+        if kind == b"IEND":
+            return chunks
+
+
+def _is_open_badges_chunk(kind: bytes, body: bytes) -> bool:
+    return kind in (b"iTXt", b"tEXt", b"zTXt") and body.startswith(KEYWORD + b"\x00")
+
+
+def bake_png(data: bytes, assertion_url: str) -> bytes:
+    chunks = _png_chunks(data)
+    if not chunks or chunks[0][0] != b"IHDR":
+        raise BakingError("PNG does not start with IHDR")
+    # keyword NUL, compression flag 0 and method 0, empty language tag NUL, empty
+    # translated keyword NUL, then the UTF-8 text.
+    text = KEYWORD + b"\x00\x00\x00\x00\x00" + assertion_url.encode("utf-8")
+    kept = [chunk for chunk in chunks[:-1] if not _is_open_badges_chunk(*chunk)]
+    return (
+        PNG_SIGNATURE
+        + b"".join(_png_chunk(kind, body) for kind, body in kept)
+        + _png_chunk(b"iTXt", text)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def _without_assertion(data: bytes) -> bytes:
+    start = _ASSERTION_TAG.search(data)
+    if start is None:
+        return data
+    end = start.end()
+    if not start.group("empty"):
+        closing = _ASSERTION_END.search(data, end)
+        if closing is None:
+            raise BakingError("unclosed <openbadges:assertion> element")
+        end = closing.end()
+    return data[: start.start()] + data[end:]
+
+
+def bake_svg(data: bytes, assertion_url: str) -> bytes:
+    root = _SVG_ROOT.match(data)
+    if root is None:
+        raise BakingError("no <svg> root element")
+    tag = root.group("tag")
+    head, rest = data[: root.start("tag")], _without_assertion(data[root.end("tag") :])
+    empty = bool(root.group("empty"))
+    opening = tag[: -2 if empty else -1].rstrip()
+    if b"xmlns:openbadges" not in opening:
+        opening += b' xmlns:openbadges="' + NAMESPACE.encode() + b'"'
+    element = f"<openbadges:assertion verify={quoteattr(assertion_url)}/>".encode()
+    if empty:
+        return head + opening + b">" + element + b"</svg>" + rest
+    return head + opening + b">" + element + rest

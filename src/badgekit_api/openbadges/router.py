@@ -1,0 +1,137 @@
+"""`/public/assertions/...`: hosted assertions, their baked images and the badge page.
+
+No token is needed: these are what earners share and verifiers fetch.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from badgekit_api.database import SessionDep
+from badgekit_api.errors import NotFound
+from badgekit_api.images.router import SVG_POLICY
+from badgekit_api.instances.links import assertion_path
+from badgekit_api.models import BadgeInstance
+from badgekit_api.openbadges import page, service
+from badgekit_api.openbadges.assertions import (
+    assertion_v1,
+    assertion_v2,
+    is_revoked,
+    revoked_v1,
+    revoked_v2,
+)
+from badgekit_api.openbadges.baked_images import bake_image, baked_image_of
+from badgekit_api.openbadges.negotiation import JSON, Choice, Version, choose
+from badgekit_api.openbadges.responses import OPEN_TO_ALL, document_response
+from badgekit_api.urls import PublicUrls, PublicUrlsDep
+
+router = APIRouter(prefix="/public", tags=["open badges"])
+
+Uid = Annotated[str, Path(description="The assertion's uid (the badge instance's slug)")]
+VersionQuery = Annotated[
+    str | None,
+    Query(alias="v", description="`1` or `2`: that Open Badges version, whatever `Accept` says"),
+]
+PAGE_HEADERS = {
+    "Content-Security-Policy": page.CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Vary": "Accept",
+}
+DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"application/json": {}, "application/ld+json": {}, "text/html": {}}},
+    400: {"description": "`v` is neither 1 nor 2"},
+    404: {"description": "No assertion has this uid"},
+    410: {"description": "The assertion was revoked: `{revoked: true, revocationReason}`"},
+}
+IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"image/png": {}, "image/svg+xml": {}}},
+    302: {"description": "The badge image is in the other format: its baked form is there"},
+    304: {"description": "Not modified"},
+    404: {"description": "No such assertion, or `ImageNotBakeable` (e.g. the image is a link)"},
+    410: {"description": "The assertion was revoked"},
+}
+
+
+@router.get("/assertions/{uid}.png", response_class=Response, responses=IMAGE_RESPONSES)
+async def get_baked_png(
+    uid: Uid, request: Request, session: SessionDep, urls: PublicUrlsDep
+) -> Response:
+    """The badge image (PNG) with this assertion's URL baked into an `iTXt` chunk."""
+    return await _baked_or_assertion(uid, "png", request, session, urls)
+
+
+@router.get("/assertions/{uid}.svg", response_class=Response, responses=IMAGE_RESPONSES)
+async def get_baked_svg(
+    uid: Uid, request: Request, session: SessionDep, urls: PublicUrlsDep
+) -> Response:
+    """The badge image (SVG) with this assertion's URL in an `openbadges:assertion` element."""
+    return await _baked_or_assertion(uid, "svg", request, session, urls)
+
+
+@router.get("/assertions/{uid}", response_class=Response, responses=DOCUMENT_RESPONSES)
+async def get_assertion(
+    uid: Uid,
+    request: Request,
+    session: SessionDep,
+    urls: PublicUrlsDep,
+    version: VersionQuery = None,
+) -> Response:
+    """The hosted assertion: Open Badges 1.0 JSON by default, 2.0 JSON-LD with `?v=2` or
+    `Accept: application/ld+json`, the badge page for browsers (`Accept: text/html`).
+
+    A revoked assertion answers 410 in every form.
+    """
+    choice = choose(request.headers.get("accept"), version, page=True)
+    return _assertion(await service.get_instance(session, uid), choice, urls)
+
+
+@router.get(page.STYLESHEET_PATH.removeprefix("/public"), response_class=Response)
+async def get_badge_page_stylesheet() -> Response:
+    """The badge page's stylesheet (served, so the page's policy can forbid inline styles)."""
+    return Response(
+        page.STYLESHEET,
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def _assertion(instance: BadgeInstance, choice: Choice, urls: PublicUrls) -> Response:
+    revoked = is_revoked(instance)
+    status_code = 410 if revoked else 200
+    if choice.version is Version.PAGE:
+        return HTMLResponse(page.render(instance, urls), status_code, headers=PAGE_HEADERS)
+    if choice.version is Version.OB2:
+        document = revoked_v2(instance, urls) if revoked else assertion_v2(instance, urls)
+    else:
+        document = revoked_v1(instance) if revoked else assertion_v1(instance, urls)
+    return document_response(document, choice.media_type, status_code)
+
+
+async def _baked_or_assertion(
+    uid: str, extension: str, request: Request, session: SessionDep, urls: PublicUrls
+) -> Response:
+    # Slugs may contain dots: an instance named `x.png` is an assertion, not an image of `x`.
+    whole = f"{uid}.{extension}"
+    found = await service.instances_named(session, uid, whole)
+    if whole in found:
+        choice = choose(request.headers.get("accept"), request.query_params.get("v"), page=True)
+        return _assertion(found[whole], choice, urls)
+    if uid not in found:
+        raise NotFound.for_field("badgeInstance", "slug", uid)
+    instance = found[uid]
+    if is_revoked(instance):
+        return document_response(revoked_v1(instance), JSON, 410, negotiated=False)
+    baked = baked_image_of(instance, urls)
+    if baked.extension != extension:
+        return RedirectResponse(f"{assertion_path(uid)}.{baked.extension}", status_code=302)
+    headers = {**OPEN_TO_ALL, "ETag": baked.etag, "Cache-Control": "public, no-cache"}
+    if baked.mimetype == "image/svg+xml":
+        headers["Content-Security-Policy"] = SVG_POLICY
+    if baked.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    data = await bake_image(session, instance, urls)
+    return Response(data, media_type=baked.mimetype, headers=headers)

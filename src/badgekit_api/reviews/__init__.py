@@ -1,0 +1,1 @@
+"""Reviewers' reviews of an application, criterion by criterion (assessment.md)."""
