@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -64,3 +66,48 @@ OptionalEmail = Annotated[EmailStr | None, BeforeValidator(_blank_to_none)]
 Description = Annotated[str | None, Field(max_length=255)]
 # `image`: a file in a multipart body, or a URL in any encoding.
 ImageInput = Annotated[UploadFile | str | None, PlainValidator(_image_input)]
+
+
+MAX_EMAIL_LENGTH = 255
+# MySQL's DATETIME starts at year 1000; refuse earlier years here instead of failing there.
+EARLIEST_YEAR = 1000
+
+
+def _earner_email(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("Invalid email")
+    value = value.strip()
+    if len(value) > MAX_EMAIL_LENGTH:
+        raise ValueError(f"Invalid email: at most {MAX_EMAIL_LENGTH} characters")
+    try:
+        # Earners are matched without case everywhere, so they are stored lower-cased.
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError("Invalid email") from None
+
+
+def normalized_email(value: str) -> str | None:
+    """`value` as `EarnerEmail` stores it, or None when it is not an email address."""
+    try:
+        return _earner_email(value)
+    except ValueError:
+        return None
+
+
+def _in_utc(moment: datetime) -> datetime:
+    # A moment without a zone (`2014-05-06T12:24:45`) is read as UTC, as the wire format is.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment.astimezone(UTC).year < EARLIEST_YEAR:
+        raise ValueError(f"Must be after the year {EARLIEST_YEAR}")
+    return moment.astimezone(UTC)
+
+
+# An earner's or reviewer's address, validated and lower-cased.
+EarnerEmail = Annotated[str, BeforeValidator(_earner_email)]
+OptionalEarnerEmail = Annotated[EarnerEmail | None, BeforeValidator(_blank_to_none)]
+# ISO 8601 (`2014-05-06T12:24:45.000Z`, `2014-05-06`) or unix time in seconds, as a number or
+# a string of digits (a number too large for seconds is read as milliseconds, what
+# JavaScript's `Date.now()` gives). Blank means not given.
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
+OptionalMoment = Annotated[Moment | None, BeforeValidator(_blank_to_none)]

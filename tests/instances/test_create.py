@@ -87,7 +87,7 @@ async def test_award_keeps_every_given_field(client: httpx.AsyncClient) -> None:
     assert shown.json()["instance"] == instance
 
 
-@pytest.mark.parametrize("issued_on", [1400094712, "1400094712"])
+@pytest.mark.parametrize("issued_on", [1400094712, "1400094712", 1400094712000])
 async def test_unix_time_issued_on_is_kept(client: httpx.AsyncClient, issued_on: int | str) -> None:
     await create_badge(client)
     instance = await award(client, issuedOn=issued_on, expires=1500000000)
@@ -140,7 +140,7 @@ async def test_multipart_award(client: httpx.AsyncClient) -> None:
         ({"email": ""}, "email"),
         ({"email": "not-an-email"}, "email"),
         ({"email": "earner@example.org", "issuedOn": "yesterday"}, "issuedOn"),
-        ({"email": "earner@example.org", "issuedOn": 1400094712000}, "issuedOn"),
+        ({"email": "earner@example.org", "issuedOn": "0999-12-31T00:00:00Z"}, "issuedOn"),
         ({"email": "earner@example.org", "issuedOn": True}, "issuedOn"),
         ({"email": "earner@example.org", "slug": "no spaces"}, "slug"),
         ({"email": "earner@example.org", "slug": "x" * 65}, "slug"),

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from sqlalchemy import Select
 
-from badgekit_api.applications.inputs import normalized_email
 from badgekit_api.errors import InvalidParameter
+from badgekit_api.fields import normalized_email
 from badgekit_api.models import Application
 
 PROCESSED_VALUES: dict[str, bool | None] = {"true": True, "false": False, "": None}
@@ -42,7 +42,7 @@ def _email_parameter(name: str, value: str | None) -> str | None:
     return email
 
 
-def application_filters(
+async def application_filters(  # async: no thread hop (see urls.py)
     processed: Annotated[
         str | None,
         Query(description="`true`: only processed applications; `false`: only pending ones"),

@@ -7,9 +7,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, PlainValidator, model_validator
 from starlette.datastructures import UploadFile
 
-from badgekit_api.applications.inputs import Email, OptionalEmail, OptionalMoment, list_of
+from badgekit_api.applications.inputs import list_of
 from badgekit_api.badges.schemas import BadgeRead, OptionalText, WireModel
-from badgekit_api.fields import BlankIsNone, OptionalUrl
+from badgekit_api.fields import BlankIsNone, OptionalMoment, OptionalUrl
+from badgekit_api.fields import EarnerEmail as Email
+from badgekit_api.fields import OptionalEarnerEmail as OptionalEmail
 from badgekit_api.images.service import is_empty_upload
 from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp

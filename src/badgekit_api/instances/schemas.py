@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
-    EmailStr,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -18,16 +15,18 @@ from pydantic import (
 )
 
 from badgekit_api.badges.schemas import BadgeRead, OptionalText, WireModel
-from badgekit_api.fields import SLUG_PATTERN, BlankIsNone, OptionalUrl
+from badgekit_api.fields import (
+    SLUG_PATTERN,
+    BlankIsNone,
+    EarnerEmail,
+    OptionalMoment,
+    OptionalUrl,
+)
 from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp
 
 MAX_INSTANCE_SLUG_LENGTH = 64
 MAX_EVIDENCE_ITEMS = 50
-_UNIX_SECONDS = re.compile(r"^\d{1,12}(\.\d+)?$")
-# MySQL's DATETIME starts in year 1000; unix time in 1970. Later than 9999 is a typo
-# (usually milliseconds given as seconds).
-_EARLIEST, _LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def _listed(value: Any) -> Any:
@@ -39,34 +38,6 @@ def _listed(value: Any) -> Any:
     return value
 
 
-def _moment(value: Any) -> datetime | None:
-    """An ISO 8601 timestamp, or unix seconds given as a number or a string of digits."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError("Must be an ISO 8601 timestamp or unix seconds")
-    if isinstance(value, int | float) or (isinstance(value, str) and _UNIX_SECONDS.match(value)):
-        try:
-            moment = datetime.fromtimestamp(float(value), UTC)
-        except (OverflowError, OSError, ValueError):
-            raise ValueError("Timestamp is out of range") from None
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError("Must be an ISO 8601 timestamp or unix seconds") from None
-    else:
-        raise ValueError("Must be an ISO 8601 timestamp or unix seconds")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if not _EARLIEST <= moment <= _LATEST:
-        raise ValueError("Timestamp is out of range (years 1970 to 9999)")
-    return moment.astimezone(UTC)
-
-
-# Emails compare without case: stored and looked up lower-cased.
-Email = Annotated[EmailStr, AfterValidator(str.lower)]
-Moment = Annotated[datetime | None, BeforeValidator(_moment)]
 InstanceSlug = Annotated[
     str,
     StringConstraints(
@@ -103,8 +74,8 @@ EvidenceList = Annotated[
 class AwardDetails(WireModel):
     """What an award may say besides who earns it."""
 
-    issued_on: Moment = None
-    expires: Moment = None
+    issued_on: OptionalMoment = None
+    expires: OptionalMoment = None
     comment: OptionalText = None
 
     @field_validator("expires")
@@ -117,7 +88,7 @@ class AwardDetails(WireModel):
 
 
 class InstanceCreate(AwardDetails):
-    email: Email
+    email: EarnerEmail
     claim_code: ClaimCodeInput = None
     slug: Annotated[InstanceSlug | None, BlankIsNone] = None
     evidence: EvidenceList = []
@@ -126,7 +97,7 @@ class InstanceCreate(AwardDetails):
 class BulkInstanceCreate(AwardDetails):
     """Many earners at once; each email is checked before anything is written."""
 
-    emails: Annotated[list[Email], BeforeValidator(_listed), Field(min_length=1)]
+    emails: Annotated[list[EarnerEmail], BeforeValidator(_listed), Field(min_length=1)]
 
 
 class RevokeInput(WireModel):

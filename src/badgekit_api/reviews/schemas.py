@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from badgekit_api.applications.inputs import Email, Flag, OptionalEmail, list_of
+from badgekit_api.applications.inputs import Flag, list_of
 from badgekit_api.badges.schemas import OptionalText, WireModel
+from badgekit_api.fields import EarnerEmail as Email
+from badgekit_api.fields import OptionalEarnerEmail as OptionalEmail
 from badgekit_api.pagination import PageData
 
 
