@@ -29,6 +29,18 @@ test-postgres: $(STAMP) ## Run the test suite against the local PostgreSQL
 test-mariadb: $(STAMP) ## Run the test suite against the local MariaDB
 	TEST_DATABASE_URL='mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4' $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+fuzz: $(STAMP) ## Deep schemathesis run on a live server: FUZZ_EXAMPLES (2000) cases per operation, hours
+	FUZZ_DEEP=1 $(BIN)/python -m pytest tests/fuzz -m slow --hypothesis-show-statistics $(PYTEST_ARGS)
+
+soak: $(STAMP) ## 10-minute soak (SOAK_SECONDS): 2 workers on a private PostgreSQL, one killed midway
+	$(BIN)/python -m pytest tests/faults/test_soak.py -m slow -s $(PYTEST_ARGS)
+
+faults-slow: $(STAMP) ## The slow fault tests: 30 s database outages, kill -9 mid-delivery, the soak
+	$(BIN)/python -m pytest tests/faults -m slow -s $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Load benchmark, SQLite and PostgreSQL (fresh bk_bench); BENCH_ARGS=--help for options
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
@@ -46,4 +58,4 @@ migrate: $(STAMP) ## Upgrade the database in DATABASE_URL to the latest schema
 ci: ## What CI runs: lint, types, and the suite on SQLite, PostgreSQL and MariaDB
 	bash .ci/run
 
-.PHONY: help install run test test-postgres test-mariadb lint fmt typecheck migrate ci
+.PHONY: help install run test test-postgres test-mariadb fuzz soak faults-slow bench lint fmt typecheck migrate ci

@@ -16,7 +16,7 @@ from badgekit_api.config import Settings
 from badgekit_api.main import create_app
 from badgekit_api.migrations.runner import upgrade
 from badgekit_api.models import Base
-from tests.live_server import running_server
+from tests.live_server import TEST_SETTINGS, running_server
 from tests.support import TEST_SECRET, make_client, test_database_url
 
 
@@ -29,7 +29,10 @@ def tmp_dir() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(tmp_dir: str) -> Settings:
     return Settings(
-        database_url=test_database_url(tmp_dir), master_secret=TEST_SECRET, webhook_worker=False
+        database_url=test_database_url(tmp_dir),
+        master_secret=TEST_SECRET,
+        webhook_worker=False,
+        **TEST_SETTINGS,
     )
 
 

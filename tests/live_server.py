@@ -10,10 +10,19 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 
 from tests.support import TEST_SECRET
+
+# Every test receiver is on loopback, and the suite sends many bad tokens from one client;
+# tests of the address checks and of the limits set their own values.
+TEST_SETTINGS: dict[str, Any] = {
+    "webhook_allow_private": True,
+    "auth_failures_per_minute": 100_000,
+    "claim_failures_per_minute": 100_000,
+}
 
 
 def free_port() -> int:
@@ -24,15 +33,23 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, *, workers: int = 1, extra_env: dict[str, str] | None = None
+    database_url: str,
+    *,
+    workers: int = 1,
+    extra_env: dict[str, str] | None = None,
+    log_path: str | None = None,
 ) -> Iterator[str]:
-    """Start `badgekit-api serve` (schema already migrated) and yield its base URL."""
+    """Start `badgekit-api serve` (schema already migrated) and yield its base URL.
+
+    Its output goes to `log_path` when given (kept afterwards), else to a temporary file.
+    """
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "MASTER_SECRET": TEST_SECRET,
         "PUBLIC_URL": "",
+        **{name.upper(): str(value).lower() for name, value in TEST_SETTINGS.items()},
         **(extra_env or {}),
     }
     command = [
@@ -49,7 +66,10 @@ def running_server(
         str(workers),
     ]
     # A file, not a pipe: nobody reads a pipe while tests run, and a full one freezes the server.
-    log = tempfile.NamedTemporaryFile(prefix="badgekit-server-", suffix=".log", delete=False)
+    if log_path is not None:
+        log = open(log_path, "wb")  # noqa: SIM115 - closed below, like the temporary file
+    else:
+        log = tempfile.NamedTemporaryFile(prefix="badgekit-server-", suffix=".log", delete=False)
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -63,11 +83,16 @@ def running_server(
             process.kill()
             process.wait()
         log.close()
-        os.unlink(log.name)
+        if log_path is None:
+            os.unlink(log.name)
+
+
+# A server starts in 1-2 s; under CI's load (three suites side by side) it can take far longer.
+READY_SECONDS = 90
 
 
 def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log_path: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             with open(log_path, encoding="utf-8", errors="replace") as output_file:
@@ -79,4 +104,4 @@ def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log_path:
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    raise RuntimeError("server did not become ready in 30 s")
+    raise RuntimeError(f"server did not become ready in {READY_SECONDS} s")

@@ -8,9 +8,13 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
+from badgekit_api.database import SessionDep
 from badgekit_api.main import create_app
+from tests.factories.containers import create_system
 from tests.support import make_client
 
 SECRET_DETAIL = "password=hunter2 at /srv/badgekit/secret.py"
@@ -28,6 +32,15 @@ async def crashing_app(settings: Settings) -> AsyncIterator[FastAPI]:
     @app.get("/test-only/typed")
     async def typed(number: int) -> dict[str, int]:
         return {"number": number}
+
+    @app.post("/test-only/rename-systems")
+    async def rename_systems(session: SessionDep) -> None:
+        """Wait only briefly for row locks, then touch every system."""
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text("SET LOCAL lock_timeout = '50ms'"))
+        else:
+            await session.execute(text("SET SESSION innodb_lock_wait_timeout = 1"))
+        await session.execute(text("UPDATE systems SET name = 'renamed'"))
 
     yield app
     await app.state.engine.dispose()
@@ -109,3 +122,22 @@ async def test_a_bad_page_parameter_is_an_invalid_parameter_error(
     body = response.json()
     assert body["code"] == "InvalidParameter"
     assert body["parameter"] in ("page", "count")
+
+
+async def test_losing_a_lock_race_is_a_503_to_retry_and_changes_nothing(
+    client: httpx.AsyncClient, crashing: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite takes one writer at a time; a waiting writer is never refused")
+    await create_system(client, slug="chicago", name="Chicago")
+    async with engine.connect() as holder:
+        # Another transaction holds the row: the request's lock wait times out.
+        await holder.execute(text("UPDATE systems SET name = 'held'"))
+        response = await crashing.post("/test-only/rename-systems")
+        await holder.rollback()
+    assert response.status_code == 503
+    assert response.json()["code"] == "ServiceUnavailable"
+    assert "try it again" in response.json()["message"]
+    assert response.headers["retry-after"] == "1"
+    async with engine.connect() as reader:
+        assert await reader.scalar(select(text("name")).select_from(text("systems"))) == "Chicago"

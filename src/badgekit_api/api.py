@@ -14,6 +14,7 @@ from badgekit_api.badges.public_router import router as public_badges_router
 from badgekit_api.badges.router import router as badges_router
 from badgekit_api.claim_codes.lookup_router import router as claim_code_lookup_router
 from badgekit_api.claim_codes.router import router as claim_codes_router
+from badgekit_api.consumers.router import router as consumers_router
 from badgekit_api.health.router import router as health_router
 from badgekit_api.images.router import router as images_router
 from badgekit_api.instances.router import router as instances_router
@@ -65,6 +66,7 @@ def build_api_router() -> APIRouter:
 
     signed = APIRouter(dependencies=[Depends(verify_request)])
     signed.include_router(systems_router)
+    signed.include_router(consumers_router)
     for prefix, own_routers in LEVELS:
         # Resolving the scope here 404s unknown containers even for handlers that don't ask.
         level = APIRouter(prefix=prefix, dependencies=[Depends(current_scope)])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar
 
 import orjson
 from fastapi import Depends, Request
@@ -14,6 +14,8 @@ from starlette.datastructures import UploadFile
 
 from badgekit_api.auth import read_body
 from badgekit_api.errors import BadgeKitError, ValidationFailed
+from badgekit_api.nul_guard import MESSAGE as NUL_MESSAGE
+from badgekit_api.nul_guard import fields_with_nul
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
@@ -31,14 +33,15 @@ async def parse_body(request: Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if not raw.strip():
         return {}
+    max_depth: int = request.app.state.settings.max_json_depth
     if content_type in ("", "application/json", "text/plain") or content_type.endswith("+json"):
-        return _parse_json(raw)
+        return _within_depth(_parse_json(raw), max_depth)
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
             form = await request.form(max_files=20, max_fields=2000)
         except Exception as exc:  # multipart parser errors have no common base class
             raise ValidationFailed.field("body", None, "Malformed form body") from exc
-        return unflatten(form.multi_items())
+        return _within_depth(unflatten(form.multi_items()), max_depth)
     raise UnsupportedMediaType(
         f"Unsupported Content-Type `{content_type}`: send JSON, urlencoded or multipart data"
     )
@@ -51,6 +54,20 @@ def _parse_json(raw: bytes) -> dict[str, Any]:
         raise ValidationFailed.field("body", None, "Request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ValidationFailed.field("body", None, "Request body must be a JSON object")
+    return data
+
+
+def _within_depth(data: dict[str, Any], limit: int) -> dict[str, Any]:
+    """`data` unless objects and lists nest in it deeper than `limit` (MAX_JSON_DEPTH)."""
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if depth > limit:
+            raise ValidationFailed.field(
+                "body", None, f"Request body nests objects and lists deeper than {limit} levels"
+            )
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return data
 
 
@@ -98,6 +115,11 @@ def _lists_from_indexes(node: Any) -> Any:
 
 def validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
     """Validate `data` into `model`, turning pydantic errors into a BadgeKit ValidationError."""
+    refused = fields_with_nul(data)
+    if refused:
+        raise ValidationFailed(
+            [{"field": field, "value": None, "message": NUL_MESSAGE} for field in refused]
+        )
     try:
         return model.model_validate(data)
     except PydanticValidationError as exc:
@@ -130,14 +152,24 @@ def _shown(value: Any) -> Any:
     return None
 
 
-def body_of(model: type[ModelT]) -> Callable[[Request], Awaitable[ModelT]]:
+class BodyDependency(Generic[ModelT]):
+    """Parses the request body in any encoding and validates it into `model`.
+
+    The model stays on the dependency so the OpenAPI document can describe the body
+    (FastAPI sees only a dependency taking the raw request).
+    """
+
+    def __init__(self, model: type[ModelT]) -> None:
+        self.model = model
+        self.__name__ = f"body_of_{model.__name__}"
+
+    async def __call__(self, request: Request) -> ModelT:
+        return validate(self.model, await parse_body(request))
+
+
+def body_of(model: type[ModelT]) -> BodyDependency[ModelT]:
     """A dependency that parses the request body in any encoding and validates it."""
-
-    async def dependency(request: Request) -> ModelT:
-        return validate(model, await parse_body(request))
-
-    dependency.__name__ = f"body_of_{model.__name__}"
-    return dependency
+    return BodyDependency(model)
 
 
 def Body(model: type[ModelT]) -> Any:  # noqa: N802 - reads like FastAPI's own Body()

@@ -7,8 +7,10 @@ import os
 import secrets
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -18,18 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.config import Settings
 from badgekit_api.consumers import service as consumer_service
+from badgekit_api.consumers.schemas import ConsumerRead
 from badgekit_api.containers import service as container_service
 from badgekit_api.containers.schemas import ContainerCreate
 from badgekit_api.database import create_engine, create_session_factory
 from badgekit_api.errors import BadgeKitError
+from badgekit_api.logging_config import logging_config
 from badgekit_api.migrations import runner
 from badgekit_api.models import System
 from badgekit_api.signing import sign_request
 from badgekit_api.systems import service as system_service
+from badgekit_api.timestamps import iso_millis
 from badgekit_api.webhooks.cli import webhooks_app
 from badgekit_api.webhooks.cli import worker as webhook_worker
 
-MIN_SECRET_BYTES = 32
 T = TypeVar("T")
 
 app = typer.Typer(help="BadgeKit API server and admin tools.", no_args_is_help=True)
@@ -96,10 +100,8 @@ def serve(
         os.environ["MASTER_SECRET"] = secret
         typer.echo(f"Development master secret (key `master`): {secret}")
     settings = Settings(dev=dev or Settings().dev)
-    if not settings.master_secret:
-        raise _fail("MASTER_SECRET is not set (or run `badgekit-api serve --dev`).")
-    if len(settings.master_secret.encode()) < MIN_SECRET_BYTES and not settings.dev:
-        raise _fail(f"MASTER_SECRET must be at least {MIN_SECRET_BYTES} bytes outside --dev.")
+    if problem := settings.master_secret_problem(required=True):
+        raise _fail(problem)
     if migrate if migrate is not None else settings.is_sqlite:
         asyncio.run(_migrate(settings))
     uvicorn.run(
@@ -109,7 +111,8 @@ def serve(
         port=port if port is not None else settings.port,  # 0 asks for any free port
         workers=workers,
         proxy_headers=True,
-        access_log=False,
+        access_log=False,  # request_log.py logs each request, without its query string
+        log_config=logging_config(settings.log_level),
     )
 
 
@@ -179,6 +182,61 @@ def consumers_create(
     typer.echo(f"key:    {key}\nsecret: {secret}\n(The secret is not shown again.)")
 
 
+@consumers_app.command("list")
+def consumers_list(
+    system: Annotated[str | None, typer.Option(help="Only the keys of this system")] = None,
+) -> None:
+    """List keys (never their secrets): key, system, state, created."""
+
+    async def fetch() -> list[ConsumerRead]:
+        async with _session(Settings()) as session:
+            found = await session.scalars(consumer_service.list_statement(system))
+            return [ConsumerRead.of(consumer) for consumer in found]
+
+    for consumer in _run(fetch):
+        state = "revoked" if consumer.revoked else "active"
+        if consumer.previousSecretExpires and not consumer.revoked:
+            state += f" (old secret valid until {iso_millis(consumer.previousSecretExpires)})"
+        typer.echo(f"{consumer.key}\t{consumer.system}\t{state}\t{iso_millis(consumer.created)}")
+
+
+@consumers_app.command("rotate")
+def consumers_rotate(
+    key: Annotated[str, typer.Argument(help="The consumer key")],
+    overlap: Annotated[
+        int | None,
+        typer.Option(help="Seconds the old secret stays valid (CONSUMER_ROTATION_OVERLAP_SECONDS)"),
+    ] = None,
+) -> None:
+    """Give a key a new secret, shown only now; the old one works for a while longer."""
+    settings = Settings()
+    seconds = settings.consumer_rotation_overlap_seconds if overlap is None else overlap
+    if seconds < 0:
+        raise _fail("--overlap must be 0 or more seconds.")
+
+    async def rotate() -> str:
+        async with _session(settings) as session:
+            consumer = await consumer_service.get(session, key)
+            await consumer_service.rotate(session, consumer, timedelta(seconds=seconds))
+            return consumer.secret
+
+    secret = _run(rotate)
+    typer.echo(f"key:    {key}\nsecret: {secret}\n(The secret is not shown again.)")
+    typer.echo(f"The old secret stays valid for {seconds} seconds.")
+
+
+@consumers_app.command("revoke")
+def consumers_revoke(key: Annotated[str, typer.Argument(help="The consumer key")]) -> None:
+    """Refuse a key (all its secrets) from now on."""
+
+    async def revoke() -> None:
+        async with _session(Settings()) as session:
+            await consumer_service.revoke(session, await consumer_service.get(session, key))
+
+    _run(revoke)
+    typer.echo(f"Revoked key `{key}`.")
+
+
 @app.command()
 def token(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT or DELETE")],
@@ -197,7 +255,15 @@ def token(
     raw: bytes | None = None
     if body is not None:
         raw = sys.stdin.buffer.read() if str(body) == "-" else body.read_bytes()
-    header = sign_request(method, path, raw, key=key, secret=secret, exp=int(time.time()) + ttl)
+    header = sign_request(
+        method,
+        path,
+        raw,
+        key=key,
+        secret=secret,
+        exp=int(time.time()) + ttl,
+        jti=uuid.uuid4().hex,  # so the token also works where REPLAY_PROTECTION is on
+    )
     typer.echo(f"Authorization: {header}")
 
 

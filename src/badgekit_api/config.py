@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from pydantic import Field, NonNegativeInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./badgekit.db"
+MIN_SECRET_BYTES = 32
 # Seconds to wait before each retry of a webhook: 1 min ... 12 h, about 22 h in all.
 DEFAULT_WEBHOOK_RETRY_SCHEDULE = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
 
@@ -28,6 +29,22 @@ class Settings(BaseSettings):
     db_name: str | None = None
     db_user: str | None = None
     db_password: str | None = None
+    # Short, so that requests answer 503 quickly instead of hanging while the database is down.
+    database_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Give up connecting to the database after this long"
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest wait for a free pooled database connection"
+    )
+    # Per server process. A request holds its connection throughout: under steady load keep
+    # the pool at least as large as the requests one process serves at once, since
+    # connections beyond it are closed when given back and opened again on the next peak,
+    # which costs more than the request itself. Idle pooled connections stay open, though:
+    # workers x pool size must leave room under the database's connection limit.
+    database_pool_size: int = Field(default=10, ge=1, description="Pooled connections kept")
+    database_max_overflow: int = Field(
+        default=20, ge=0, description="Extra connections opened (and closed) under peaks"
+    )
 
     master_secret: str | None = None
     host: str = "127.0.0.1"
@@ -42,11 +59,35 @@ class Settings(BaseSettings):
     max_page_count: int = 500
     max_bulk_emails: int = Field(default=1000, ge=1, description="Earners per bulk award")
     max_application_evidence: int = Field(default=50, ge=0)
+    max_json_depth: int = Field(default=32, ge=1, description="Deepest nesting of a JSON body")
+
+    require_exp: bool = Field(default=False, description="Refuse tokens without `exp`")
+    max_token_lifetime_seconds: int = Field(
+        default=3600, ge=0, description="Longest `exp` (from now, or from `iat`); 0: no limit"
+    )
+    replay_protection: bool = Field(default=False, description="Accept each token `jti` once")
+    consumer_rotation_overlap_seconds: int = Field(
+        default=3600, ge=0, description="How long a rotated consumer secret stays valid"
+    )
+    auth_failures_per_minute: int = Field(default=30, ge=0, description="Per client; 0: off")
+    claim_failures_per_minute: int = Field(
+        default=10, ge=0, description="Per client and per code; 0: off"
+    )
+    redis_url: str | None = Field(
+        default=None, description="Share replay and rate-limit state through Redis"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    webhook_allow_private: bool = Field(
+        default=False, description="Allow webhooks to private, loopback and link-local hosts"
+    )
 
     webhook_worker: bool = Field(default=True, description="Deliver webhooks inside `serve`")
     webhook_poll_seconds: float = Field(default=2.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_batch_size: int = Field(default=20, ge=1, le=1000)
+    webhook_concurrency: int = Field(
+        default=100, ge=1, le=10_000, description="Webhooks a worker sends to at the same time"
+    )
     webhook_retry_schedule: Annotated[tuple[NonNegativeInt, ...], NoDecode] = (
         DEFAULT_WEBHOOK_RETRY_SCHEDULE
     )
@@ -59,6 +100,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _blank_redis_url(cls, value: Any) -> Any:
+        return value or None
 
     @model_validator(mode="after")
     def _resolve_database_url(self) -> Settings:
@@ -77,6 +128,14 @@ class Settings(BaseSettings):
         host = self.db_host or "127.0.0.1"
         name = self.db_name or "badgekit"
         return f"mysql+asyncmy://{user}{password}@{host}{port}/{name}?charset=utf8mb4"
+
+    def master_secret_problem(self, *, required: bool) -> str | None:
+        """Why the master secret is not fit to start a server or worker with, if it is not."""
+        if not self.master_secret:
+            return "MASTER_SECRET is not set (or run with --dev)." if required else None
+        if len(self.master_secret.encode()) < MIN_SECRET_BYTES and not self.dev:
+            return f"MASTER_SECRET must be at least {MIN_SECRET_BYTES} bytes outside --dev."
+        return None
 
     @property
     def is_sqlite(self) -> bool:

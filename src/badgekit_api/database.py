@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,15 +23,53 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def create_engine(settings: Settings) -> AsyncEngine:
     """Build the async engine for the configured database."""
     url = make_url(settings.database_url)
-    options: dict[str, Any] = {"pool_pre_ping": not settings.is_sqlite}
+    # Errors (and so tracebacks in the logs) must not quote SQL parameters: emails, secrets.
+    options: dict[str, Any] = {"pool_pre_ping": not settings.is_sqlite, "hide_parameters": True}
     if url.get_backend_name() == "sqlite":
         options["connect_args"] = {"timeout": 30}
     else:
-        options.update(pool_size=10, max_overflow=20, pool_recycle=1800)
+        options.update(
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            pool_recycle=1800,
+            pool_timeout=settings.database_pool_timeout_seconds,
+            connect_args=_connect_timeout(url, settings.database_connect_timeout_seconds),
+        )
+    if url.get_backend_name() == "mysql":
+        # InnoDB's default REPEATABLE READ gap-locks every index range a statement reads, so
+        # two awards of different badges deadlock on the gap between their instances, and a
+        # transaction keeps reading the snapshot of its first statement. READ COMMITTED
+        # behaves as PostgreSQL does: no gap locks, each statement sees the latest commits.
+        options["isolation_level"] = "READ COMMITTED"
     engine = create_async_engine(url, **options)
     if url.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
+    else:
+        _report_failed_connects_as_operational_errors(engine)
     return engine
+
+
+def _connect_timeout(url: URL, seconds: float) -> dict[str, Any]:
+    # asyncpg's default is 60 s: a database host that drops packets would hang every request.
+    if url.get_driver_name() == "asyncpg":
+        return {"timeout": seconds}
+    return {"connect_timeout": max(1, round(seconds))}
+
+
+def _report_failed_connects_as_operational_errors(engine: AsyncEngine) -> None:
+    # asyncpg fails to connect with OSError or TimeoutError, which SQLAlchemy passes on
+    # unwrapped, or with its own errors ("the database system is starting up"), which it
+    # wraps as a plain DBAPIError; the MySQL drivers raise their OperationalError. Give
+    # every failed connect that one shape, so errors.py can answer 503 whatever the driver.
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def connect(dialect: Dialect, _record: Any, cargs: Any, cparams: Any) -> Any:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError:
+            raise
+        except Exception as exc:
+            message = f"could not connect: {type(exc).__name__}: {exc}"
+            raise dialect.loaded_dbapi.OperationalError(message) from exc
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -61,15 +99,28 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Yield the request's session; commit when the handler succeeds, roll back otherwise."""
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    async with factory() as session:
-        if request.method not in SAFE_METHODS and request.app.state.settings.is_sqlite:
-            await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    options: dict[str, Any] = {}
+    if request.method not in SAFE_METHODS and request.app.state.settings.is_sqlite:
+        # Taken with the first statement, not before: the auth check that runs first must
+        # be able to write its own short transactions (failure counts, used token ids).
+        options["bind"] = request.app.state.engine.execution_options(sqlite_begin="IMMEDIATE")
+    async with factory(**options) as session:
+        if request.method in SAFE_METHODS and _is_postgresql(request):
+            # A read needs no transaction on PostgreSQL: under READ COMMITTED each statement
+            # reads its own snapshot anyway, so BEGIN and COMMIT are two round trips for
+            # nothing.
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
         except BaseException:
             await session.rollback()
             raise
         await session.commit()
+
+
+def _is_postgresql(request: Request) -> bool:
+    database_url: str = request.app.state.settings.database_url
+    return database_url.startswith("postgresql")
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -8,7 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from badgekit_api.request_log import loggable_path
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +21,7 @@ class BadgeKitError(Exception):
 
     status_code = 500
     code = "InternalError"
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, details: Any = None, **extra: Any) -> None:
         super().__init__(message)
@@ -92,13 +96,81 @@ class PayloadTooLarge(BadgeKitError):
     code = "PayloadTooLarge"
 
 
+class TooManyRequests(BadgeKitError):
+    status_code = 429
+    code = "TooManyRequests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class Unavailable(BadgeKitError):
     status_code = 503
     code = "ServiceUnavailable"
 
 
+class DatabaseUnavailable(Unavailable):
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self) -> None:
+        super().__init__("Database is unavailable")
+        self.headers = {"Retry-After": str(self.RETRY_AFTER_SECONDS)}
+
+
+class DatabaseBusy(Unavailable):
+    RETRY_AFTER_SECONDS = 1
+
+    def __init__(self) -> None:
+        super().__init__("The change collided with another one at the same time: try it again")
+        self.headers = {"Retry-After": str(self.RETRY_AFTER_SECONDS)}
+
+
+# PostgreSQL SQLSTATEs and MySQL/MariaDB error numbers of a transaction that lost a race
+# for locks and was rolled back: nothing was written, and the same request will very
+# likely succeed when sent again.
+_CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, nowait
+_CONFLICT_MYSQL_ERRORS = frozenset({1205, 1213})  # lock wait timeout, deadlock
+
+
+def is_transient_conflict(exc: BaseException) -> bool:
+    """Whether `exc` is a deadlock or lock timeout: the transaction was rolled back whole."""
+    if not isinstance(exc, sa_exc.DBAPIError) or exc.orig is None:
+        return False
+    cause = exc.orig
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if sqlstate in _CONFLICT_SQLSTATES:
+        return True
+    if isinstance(exc, sa_exc.OperationalError):
+        args = getattr(cause, "args", ())
+        if args and args[0] in _CONFLICT_MYSQL_ERRORS:
+            return True
+        # SQLite's busy timeout ran out while another process held the write lock.
+        return "database is locked" in str(cause)
+    return False
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached or used right now.
+
+    A pool with no free connection times out; a failed connect has no statement (and is an
+    OperationalError on every driver, see database.py); a connection lost mid-request is
+    marked invalidated; InterfaceError is the driver's own "connection closed". An
+    OperationalError from a statement on a live connection (a deadlock, a lock wait
+    timeout) is not an outage: see `is_transient_conflict`.
+    """
+    if isinstance(exc, sa_exc.TimeoutError):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and (
+        exc.connection_invalidated
+        or exc.statement is None
+        or isinstance(exc, sa_exc.InterfaceError)
+    )
+
+
 def _render(exc: BadgeKitError) -> JSONResponse:
-    return JSONResponse(exc.body(), status_code=exc.status_code)
+    return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers)
 
 
 async def handle_badgekit_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -133,8 +205,34 @@ async def handle_http_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # The path as request_log shows it: no query string, no emails or claim codes.
+    logger.exception(
+        "unhandled error on %s %s", request.method, loggable_path(request.scope), exc_info=exc
+    )
     return _render(BadgeKitError("Internal server error"))
+
+
+async def handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    if is_transient_conflict(exc):
+        logger.warning(
+            "transaction lost a lock race on %s %s: %s",
+            request.method,
+            loggable_path(request.scope),
+            type(exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc).__name__,
+        )
+        return _render(DatabaseBusy())
+    if not is_database_unavailable(exc):
+        return await handle_unexpected(request, exc)
+    # One line, no traceback: during an outage every request lands here.
+    cause = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    logger.warning(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        loggable_path(request.scope),
+        type(cause).__name__,
+        str(cause).strip().splitlines()[0] if str(cause).strip() else "",
+    )
+    return _render(DatabaseUnavailable())
 
 
 def _is_plain(value: Any) -> bool:
@@ -145,4 +243,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BadgeKitError, handle_badgekit_error)
     app.add_exception_handler(RequestValidationError, handle_request_validation)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    app.add_exception_handler(sa_exc.DBAPIError, handle_database_error)
+    app.add_exception_handler(sa_exc.TimeoutError, handle_database_error)
     app.add_exception_handler(Exception, handle_unexpected)

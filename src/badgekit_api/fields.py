@@ -18,6 +18,9 @@ from pydantic import (
 from starlette.datastructures import UploadFile
 
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]*$"
+# Ids and counts live in INTEGER columns, 32-bit on every database: a bigger number in a
+# request is refused (or matches nothing), never sent to a database that would fail on it.
+MAX_STORED_INT = 2**31 - 1
 MAX_URL_LENGTH = 2048
 
 
@@ -111,3 +114,16 @@ OptionalEarnerEmail = Annotated[EarnerEmail | None, BeforeValidator(_blank_to_no
 # JavaScript's `Date.now()` gives). Blank means not given.
 Moment = Annotated[datetime, AfterValidator(_in_utc)]
 OptionalMoment = Annotated[Moment | None, BeforeValidator(_blank_to_none)]
+
+
+RowId = Annotated[int, Field(ge=1, le=MAX_STORED_INT)]
+StoredCount = Annotated[int, Field(ge=0, le=MAX_STORED_INT)]
+
+
+def path_id(text: str) -> int | None:
+    """The row id a path segment names, or None when no row can have it (`¹`, `007x`, 2**40)."""
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_STORED_INT)):
+        value = int(text)
+        if 1 <= value <= MAX_STORED_INT:
+            return value
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,9 +10,15 @@ from fastapi import FastAPI
 
 from badgekit_api import __version__
 from badgekit_api.api import build_api_router
+from badgekit_api.body_limit import BodyLimitMiddleware
 from badgekit_api.config import Settings
 from badgekit_api.database import create_engine, create_session_factory
 from badgekit_api.errors import install_error_handlers
+from badgekit_api.nul_guard import NulGuardMiddleware
+from badgekit_api.openapi import install_openapi
+from badgekit_api.request_log import RequestLogMiddleware
+from badgekit_api.shared_state import build_shared_state
+from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.worker import running_in_background
 
 
@@ -22,7 +29,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with running_in_background(settings, app.state.session_factory):
+            # Everything loaded so far (modules, routes, models) lives as long as the
+            # process: keep it out of the collector's full passes, which otherwise rescan
+            # it again and again under load.
+            gc.freeze()
             yield
+        await app.state.shared.close()
         await engine.dispose()
 
     app = FastAPI(
@@ -34,6 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    app.state.shared = build_shared_state(settings, app.state.session_factory)
+    app.state.webhook_addresses = AddressPolicy.from_settings(settings)
     install_error_handlers(app)
     app.include_router(build_api_router())
+    install_openapi(app)
+    app.add_middleware(NulGuardMiddleware)
+    # The last added is the outermost: every response, a 413 included, gets its request id.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLogMiddleware)
     return app

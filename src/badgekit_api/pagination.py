@@ -34,12 +34,13 @@ class Page:
 def _positive(name: str, value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not value.isdigit() or int(value) < 1:
+    # isdigit() alone takes `¹` or `²`, which int() refuses.
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise InvalidParameter(name, f"`{name}` must be a positive integer")
     return int(value)
 
 
-def page_params(
+async def page_params(  # async: no thread hop (see urls.py)
     request: Request,
     page: Annotated[str | None, Query(description="Page of results to return (from 1)")] = None,
     count: Annotated[str | None, Query(description="Results per page")] = None,

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from badgekit_api.config import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:  # async: no thread hop (see urls.py)
     settings: Settings = request.app.state.settings
     return settings
 

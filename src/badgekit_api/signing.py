@@ -26,12 +26,21 @@ def authorization_header(token: str) -> str:
 
 
 def sign_request(
-    method: str, path: str, body: bytes | None, *, key: str, secret: str, exp: int | None = None
+    method: str,
+    path: str,
+    body: bytes | None,
+    *,
+    key: str,
+    secret: str,
+    exp: int | None = None,
+    jti: str | None = None,
 ) -> str:
     """A ready `Authorization` header value for one request."""
     claims: dict[str, Any] = {"key": key, "method": method.upper(), "path": path}
     if exp is not None:
         claims["exp"] = exp
+    if jti is not None:
+        claims["jti"] = jti
     if body is not None or method.upper() in ("POST", "PUT"):
         claims["body"] = body_hash(body or b"")
     return authorization_header(sign(claims, secret))
@@ -44,7 +53,9 @@ def token_from_header(value: str) -> str | None:
 
 
 def verify(token: str, secret: str) -> dict[str, Any]:
-    """Check the HS256 signature (and `exp` when present); raise a PyJWT error otherwise."""
+    """Check the HS256 signature (and `exp`, `iat`, `nbf` when present); raise a PyJWT error
+    otherwise. The signature is checked first, so only InvalidSignatureError means that
+    `secret` is not the one the token was signed with."""
     claims: dict[str, Any] = jwt.decode(
         token,
         secret,

@@ -20,7 +20,9 @@ class PublicUrls:
         return self.absolute(f"/public/images/{quote(slug)}")
 
 
-def public_urls(request: Request) -> PublicUrls:
+# Async, like every dependency that never blocks: FastAPI runs a plain `def` dependency in
+# a worker thread, a hop that costs more than the function itself.
+async def public_urls(request: Request) -> PublicUrls:
     configured: str | None = request.app.state.settings.public_url
     if configured:
         return PublicUrls(configured)

@@ -326,5 +326,7 @@ async def test_an_assertion_costs_a_fixed_number_of_queries(
             assert response.status_code == 200
             counts.append(counter.count)
 
-    assert len(set(counts)) == 1
-    assert counts[0] <= 12  # the instance, then one query per relation it shows
+    # The same for little or much evidence, in each representation (the JSON documents
+    # leave the badge's lists out; the page shows its criteria, one query more).
+    assert counts[:3] == counts[3:]
+    assert max(counts) <= 12  # the instance, then one query per relation it shows

@@ -22,6 +22,7 @@ from sqlalchemy.orm import undefer
 
 from badgekit_api.models import System, WebhookEvent
 from badgekit_api.webhooks import events, outbox
+from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.delivery import DeliveryPolicy, deliver_due
 
 RECEIVER = "http://receiver.test/hook"
@@ -89,6 +90,7 @@ def policy(**overrides: Any) -> DeliveryPolicy:
         "jitter": 0.0,
         "timeout_seconds": 2.0,
         "batch_size": 20,
+        "addresses": AddressPolicy(allow_private=True),
     }
     values.update(overrides)
     return DeliveryPolicy(**values)

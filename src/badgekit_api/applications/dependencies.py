@@ -23,7 +23,7 @@ async def application_of_badge(
     return await application_service.get(session, badge, application_slug)
 
 
-def evidence_limits(settings: SettingsDep) -> EvidenceLimits:
+async def evidence_limits(settings: SettingsDep) -> EvidenceLimits:  # no thread hop (urls.py)
     return EvidenceLimits.from_settings(settings)
 
 

@@ -38,7 +38,11 @@ async def evidence_rows(
     rows = []
     for position, item in enumerate(items):
         row = ApplicationEvidence(
-            position=position, url=item.url, media_type=item.media_type, reflection=item.reflection
+            position=position,
+            url=item.url,
+            media_type=item.media_type,
+            reflection=item.reflection,
+            image=None,  # set, so that showing a new row needs no query
         )
         if item.file is not None:
             row.image = await image_from_upload(

@@ -76,11 +76,15 @@ async def create(
         learner=data.learner,
         assigned_to=data.assigned_to,
         assigned_expiration=data.assigned_expiration,
+        processed=None,
     )
+    # Everything the response shows is in hand (the URL's badge comes fully loaded), so
+    # attach it rather than read the application and its badge back after the insert.
+    application.badge = badge
     application.evidence = await evidence_rows(data.evidence, limits)
     session.add(application)
     await session.flush()
-    return await reload(session, application)
+    return application
 
 
 async def update(

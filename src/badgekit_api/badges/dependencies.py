@@ -33,7 +33,7 @@ async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: Se
 BadgeDep = Annotated[Badge, Depends(badge_in_scope)]
 
 
-def archived_filter(
+async def archived_filter(  # async: no thread hop (see urls.py)
     archived: Annotated[
         str, Query(description="`true` (or `1`), `false` (or `0`, the default) or `any`")
     ] = "false",

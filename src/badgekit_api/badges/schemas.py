@@ -9,7 +9,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     StringConstraints,
 )
 from pydantic.alias_generators import to_camel
@@ -21,6 +20,8 @@ from badgekit_api.fields import (
     ImageInput,
     Name,
     OptionalUrl,
+    RowId,
+    StoredCount,
     Url,
 )
 from badgekit_api.models.badges import MAX_SLUG_LENGTH, MAX_STRAPLINE_LENGTH
@@ -46,7 +47,7 @@ OptionalText = Annotated[LongText | None, BlankIsNone]
 Strapline = Annotated[
     Annotated[str, StringConstraints(max_length=MAX_STRAPLINE_LENGTH)] | None, BlankIsNone
 ]
-Count = Annotated[Annotated[int, Field(ge=0)] | None, BlankIsNone]
+Count = Annotated[StoredCount | None, BlankIsNone]
 Flag = Annotated[bool | None, BlankIsNone]
 
 
@@ -88,14 +89,14 @@ class WireModel(BaseModel):
 class CriterionInput(WireModel):
     """A criterion to add (no `id`) or, on update, one of the badge's criteria to edit."""
 
-    id: Annotated[int | None, BlankIsNone] = None
+    id: Annotated[RowId | None, BlankIsNone] = None
     description: LongText
     required: Flag = False
     note: OptionalText = None
 
 
 class AlignmentInput(WireModel):
-    id: Annotated[int | None, BlankIsNone] = None
+    id: Annotated[RowId | None, BlankIsNone] = None
     name: Name
     url: Url
     description: OptionalText = None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from badgekit_api.badges.dependencies import BadgeDep
 from badgekit_api.badges.links import badge_path
 from badgekit_api.badges.serializers import badge_read
 from badgekit_api.body import Body
 from badgekit_api.claim_codes import service as claim_code_service
+from badgekit_api.claim_codes.guard import limit_failed_claims
 from badgekit_api.claim_codes.schemas import (
     ClaimCodeChanged,
     ClaimCodeCreate,
@@ -128,7 +129,11 @@ async def delete_claim_code(
     return _changed("deleted", claim_code, badge, urls)
 
 
-@router.post("/{code}/claim", response_model=ClaimCodeChanged)
+@router.post(
+    "/{code}/claim",
+    response_model=ClaimCodeChanged,
+    dependencies=[Depends(limit_failed_claims, scope="function")],
+)
 async def claim_code(
     badge: BadgeDep,
     session: SessionDep,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, exists, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,18 +94,29 @@ async def claim(session: AsyncSession, badge: Badge, code: str, email: str | Non
     `CodeAlreadyUsed`. A multi-use code can be claimed again and again. Call it inside the
     transaction that also issues the badge, so both happen or neither does.
     """
-    claim_code = await _find_or_404(session, badge, code)
     values: dict[str, Any] = {"claimed": True}
     if email is not None:
         values["email"] = email
+    if session.get_bind().dialect.update_returning:
+        # One statement claims the code and reads it back; looking further is only needed
+        # to tell a used code from an unknown one.
+        won: ClaimCode | None = await session.scalar(
+            update(ClaimCode)
+            .where(ClaimCode.badge_id == badge.id, ClaimCode.code == code, _claimable())
+            .values(**values)
+            .returning(ClaimCode),
+            execution_options={"populate_existing": True},
+        )
+        if won is not None:
+            return won
+        await _find_or_404(session, badge, code)
+        raise CodeAlreadyUsed.for_code(code)
+    claim_code = await _find_or_404(session, badge, code)
     result = cast(
         CursorResult[Any],
         await session.execute(
             update(ClaimCode)
-            .where(
-                ClaimCode.id == claim_code.id,
-                or_(ClaimCode.multiuse.is_(True), ClaimCode.claimed.is_(False)),
-            )
+            .where(ClaimCode.id == claim_code.id, _claimable())
             .values(**values)
             .execution_options(synchronize_session=False)
         ),
@@ -114,6 +125,11 @@ async def claim(session: AsyncSession, badge: Badge, code: str, email: str | Non
         raise CodeAlreadyUsed.for_code(code)
     await session.refresh(claim_code)
     return claim_code
+
+
+def _claimable() -> ColumnElement[bool]:
+    """A multi-use code, or a single-use one nobody has claimed yet."""
+    return or_(ClaimCode.multiuse.is_(True), ClaimCode.claimed.is_(False))
 
 
 async def find_badge(session: AsyncSession, scope: Scope, code: str) -> tuple[Badge, ClaimCode]:

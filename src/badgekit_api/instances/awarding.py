@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.claim_codes import service as claim_code_service
 from badgekit_api.errors import Conflict, ValidationFailed
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.instances.locking import current_read, lock_badge
+from badgekit_api.instances.locking import lock_badge
 from badgekit_api.instances.serializers import badge_payload
 from badgekit_api.models import Badge, BadgeInstance, InstanceEvidence
 from badgekit_api.models.base import utcnow
@@ -78,9 +78,7 @@ async def award(
     take_turns = len(grants) > 1 or bool(badge.limit)
     if take_turns:
         await lock_badge(session, badge)
-    held = await _live_instances(
-        session, badge, [grant.email for grant in grants], latest=take_turns
-    )
+    held = await _live_instances(session, badge, [grant.email for grant in grants])
     if held and on_holder == "conflict":
         raise _already_awarded(badge, next(iter(held.values())), urls)
     fresh = await _within_limit(
@@ -104,7 +102,7 @@ def _one_per_earner(grants: Sequence[Grant]) -> list[Grant]:
 
 
 async def _live_instances(
-    session: AsyncSession, badge: Badge, emails: Sequence[str], *, latest: bool = False
+    session: AsyncSession, badge: Badge, emails: Sequence[str]
 ) -> dict[str, BadgeInstance]:
     if not emails:
         return {}
@@ -113,8 +111,6 @@ async def _live_instances(
         BadgeInstance.email.in_(emails),
         BadgeInstance.live.is_(True),
     )
-    if latest:
-        statement = current_read(session, statement)
     return {instance.email: instance for instance in await session.scalars(statement)}
 
 
@@ -126,12 +122,9 @@ async def _within_limit(
     if not badge.limit or not grants:
         return grants
     earners = await session.scalar(
-        current_read(
-            session,
-            select(func.count())
-            .select_from(BadgeInstance)
-            .where(BadgeInstance.badge_id == badge.id, BadgeInstance.live.is_(True)),
-        )
+        select(func.count())
+        .select_from(BadgeInstance)
+        .where(BadgeInstance.badge_id == badge.id, BadgeInstance.live.is_(True))
     )
     room = max(badge.limit - (earners or 0), 0)
     if len(grants) <= room:
@@ -174,9 +167,7 @@ async def _insert(
                 session.add(row)
             awarded.created.append(row)
         except IntegrityError:
-            holder = (await _live_instances(session, badge, [grant.email], latest=True)).get(
-                grant.email
-            )
+            holder = (await _live_instances(session, badge, [grant.email])).get(grant.email)
             if holder is None:
                 raise Conflict(
                     "badgeInstance with that `slug` already exists", details={"slug": grant.slug}
@@ -212,20 +203,22 @@ async def _announce(
     if not instances:
         return
     shown = badge_payload(badge, urls)
-    for instance in instances:
-        await outbox.enqueue(
-            session,
-            system_id=badge.system_id,
-            action=events.AWARD,
-            payload=events.award(
+    await outbox.enqueue_many(
+        session,
+        system_id=badge.system_id,
+        action=events.AWARD,
+        payloads=[
+            events.award(
                 uid=instance.slug,
                 badge=shown,
                 email=instance.email,
                 assertion_url=assertion_url(instance.slug, urls),
                 issued_on=instance.issued_on,
                 comment=instance.comment,
-            ),
-        )
+            )
+            for instance in instances
+        ],
+    )
 
 
 def _already_awarded(badge: Badge, holder: BadgeInstance, urls: PublicUrls) -> Conflict:

@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
 from badgekit_api.instances.awarding import Awarded, Grant, OnHolder, award
-from badgekit_api.instances.locking import current_read
 from badgekit_api.models import Application, Badge, BadgeInstance, Milestone
 from badgekit_api.models import milestone_support_badges as support
 from badgekit_api.urls import PublicUrls
@@ -88,16 +87,13 @@ async def _completed_by(
     """The earners who now hold at least `numberRequired` of the milestone's badges."""
     support_ids = select(support.c.badge_id).where(support.c.milestone_id == milestone.id)
     held = await session.execute(
-        current_read(
-            session,
-            select(BadgeInstance.email, func.count())
-            .where(
-                BadgeInstance.email.in_(earners),
-                BadgeInstance.badge_id.in_(support_ids),
-                BadgeInstance.live.is_(True),
-            )
-            .group_by(BadgeInstance.email),
+        select(BadgeInstance.email, func.count())
+        .where(
+            BadgeInstance.email.in_(earners),
+            BadgeInstance.badge_id.in_(support_ids),
+            BadgeInstance.live.is_(True),
         )
+        .group_by(BadgeInstance.email)
     )
     counts: dict[str, int] = dict(held.all())
     return [email for email in earners if counts.get(email, 0) >= milestone.number_required]
@@ -117,23 +113,17 @@ async def _queue_applications(session: AsyncSession, badge: Badge, learners: Seq
     if badge.archived:
         return
     waiting = await session.scalars(
-        current_read(
-            session,
-            select(func.lower(Application.learner)).where(
-                Application.badge_id == badge.id,
-                func.lower(Application.learner).in_(learners),
-                Application.processed.is_(None),
-            ),
+        select(func.lower(Application.learner)).where(
+            Application.badge_id == badge.id,
+            func.lower(Application.learner).in_(learners),
+            Application.processed.is_(None),
         )
     )
     holding = await session.scalars(
-        current_read(
-            session,
-            select(BadgeInstance.email).where(
-                BadgeInstance.badge_id == badge.id,
-                BadgeInstance.email.in_(learners),
-                BadgeInstance.live.is_(True),
-            ),
+        select(BadgeInstance.email).where(
+            BadgeInstance.badge_id == badge.id,
+            BadgeInstance.email.in_(learners),
+            BadgeInstance.live.is_(True),
         )
     )
     skip = {*waiting, *holding}

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from badgekit_api.badges.schemas import BadgeRead, WireModel
-from badgekit_api.fields import BlankIsNone
+from badgekit_api.fields import MAX_STORED_INT, BlankIsNone, RowId
 from badgekit_api.pagination import PageData
 
 Action = Literal["issue", "queue-application"]
@@ -35,11 +35,11 @@ def _distinct(ids: list[int]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-BadgeId = Annotated[int, BeforeValidator(_badge_id), Field(ge=1)]
+BadgeId = Annotated[RowId, BeforeValidator(_badge_id)]
 BadgeIds = Annotated[
     list[BadgeId], BeforeValidator(_listed), AfterValidator(_distinct), Field(max_length=500)
 ]
-NumberRequired = Annotated[int, Field(ge=1)]
+NumberRequired = Annotated[int, Field(ge=1, le=MAX_STORED_INT)]
 
 
 class MilestoneCreate(WireModel):

@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.errors import NotFound, ValidationFailed
+from badgekit_api.fields import path_id
 from badgekit_api.milestones.acting import ISSUE
 from badgekit_api.milestones.schemas import MilestoneCreate, MilestoneUpdate
 from badgekit_api.milestones.serializers import MILESTONE_LOAD_OPTIONS
@@ -25,11 +26,10 @@ def list_statement(system: System) -> Select[Milestone]:
 
 async def get(session: AsyncSession, system: System, milestone_id: str) -> Milestone:
     """The system's milestone with this id, fully loaded; 404 otherwise."""
+    wanted = path_id(milestone_id)
     milestone = None
-    if milestone_id.isdigit() and len(milestone_id) < 10:
-        milestone = await session.scalar(
-            list_statement(system).where(Milestone.id == int(milestone_id))
-        )
+    if wanted is not None:
+        milestone = await session.scalar(list_statement(system).where(Milestone.id == wanted))
     if milestone is None:
         raise NotFound.for_field("milestone", "id", milestone_id)
     return milestone

@@ -14,6 +14,7 @@ from badgekit_api.models.containers import Issuer, Program, System
 from badgekit_api.models.images import Image
 from badgekit_api.models.instances import BadgeInstance, InstanceEvidence
 from badgekit_api.models.milestones import Milestone, milestone_support_badges
+from badgekit_api.models.security import FailureCounter, SeenToken
 from badgekit_api.models.webhooks import DeliveryStatus, Webhook, WebhookEvent
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "InstanceEvidence",
     "Milestone",
     "Review",
+    "SeenToken",
     "ReviewItem",
     "milestone_support_badges",
     "Alignment",
@@ -34,6 +36,7 @@ __all__ = [
     "Consumer",
     "Criterion",
     "DeliveryStatus",
+    "FailureCounter",
     "Image",
     "Issuer",
     "Program",

@@ -19,5 +19,9 @@ class Consumer(IdMixin, CreatedMixin, Base):
     secret: Mapped[str] = mapped_column(String(128))
     system_id: Mapped[int] = mapped_column(ForeignKey("systems.id", ondelete="CASCADE"))
     revoked_at: Mapped[datetime | None]
+    # After a rotation the old secret keeps working until `previous_secret_expires_at`.
+    previous_secret: Mapped[str | None] = mapped_column(String(128))
+    previous_secret_expires_at: Mapped[datetime | None]
+    rotated_at: Mapped[datetime | None]
 
     system: Mapped[System] = relationship(lazy="raise")

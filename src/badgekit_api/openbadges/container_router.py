@@ -39,8 +39,8 @@ async def get_issuer_profile(
     2.0 Issuer with `?v=2` or `Accept: application/ld+json`."""
     choice = choose(request.headers.get("accept"), version)
     if choice.version is Version.OB2:
-        return document_response(profile_v2(scope, urls), choice.media_type)
-    return document_response(profile_v1(scope, urls), choice.media_type)
+        return document_response(profile_v2(scope, urls), choice.media_type, request=request)
+    return document_response(profile_v1(scope, urls), choice.media_type, request=request)
 
 
 @router.get("/revocations", response_class=Response, responses=RESPONSES)
@@ -61,5 +61,5 @@ async def get_badge_class(
     """The badge class of a badge in this container or below it."""
     choice = choose(request.headers.get("accept"), version)
     if choice.version is Version.OB2:
-        return document_response(badge_class_v2(badge, urls), choice.media_type)
-    return document_response(badge_class_v1(badge, urls), choice.media_type)
+        return document_response(badge_class_v2(badge, urls), choice.media_type, request=request)
+    return document_response(badge_class_v1(badge, urls), choice.media_type, request=request)

@@ -86,7 +86,8 @@ async def get_assertion(
     A revoked assertion answers 410 in every form.
     """
     choice = choose(request.headers.get("accept"), version, page=True)
-    return _assertion(await service.get_instance(session, uid), choice, urls)
+    instance = await service.get_instance(session, uid, page=choice.version is Version.PAGE)
+    return _assertion(instance, choice, urls, request)
 
 
 @router.get(page.STYLESHEET_PATH.removeprefix("/public"), response_class=Response)
@@ -99,7 +100,9 @@ async def get_badge_page_stylesheet() -> Response:
     )
 
 
-def _assertion(instance: BadgeInstance, choice: Choice, urls: PublicUrls) -> Response:
+def _assertion(
+    instance: BadgeInstance, choice: Choice, urls: PublicUrls, request: Request | None = None
+) -> Response:
     revoked = is_revoked(instance)
     status_code = 410 if revoked else 200
     if choice.version is Version.PAGE:
@@ -108,7 +111,7 @@ def _assertion(instance: BadgeInstance, choice: Choice, urls: PublicUrls) -> Res
         document = revoked_v2(instance, urls) if revoked else assertion_v2(instance, urls)
     else:
         document = revoked_v1(instance) if revoked else assertion_v1(instance, urls)
-    return document_response(document, choice.media_type, status_code)
+    return document_response(document, choice.media_type, status_code, request=request)
 
 
 async def _baked_or_assertion(

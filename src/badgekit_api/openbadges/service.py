@@ -6,24 +6,34 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
 from badgekit_api.errors import NotFound
-from badgekit_api.models import Badge, BadgeInstance, Image
+from badgekit_api.models import Badge, BadgeInstance, Image, Issuer, Program, System
 from badgekit_api.scopes import Scope
 
 
-def _instance_statement() -> Select[BadgeInstance]:
-    return select(BadgeInstance).options(
-        selectinload(BadgeInstance.badge).options(*BADGE_LOAD_OPTIONS),
+def _instance_statement(*, page: bool = True) -> Select[BadgeInstance]:
+    """The instance with what its documents show, in two queries (the evidence in the
+    second): its badge, the badge's image and containers come in the instance query's own
+    joins. Of the badge's lists only the criteria are shown (on the HTML page)."""
+    badge = joinedload(BadgeInstance.badge)
+    options = [
+        badge.joinedload(Badge.image),
+        badge.joinedload(Badge.system).joinedload(System.image),
+        badge.joinedload(Badge.issuer).joinedload(Issuer.image),
+        badge.joinedload(Badge.program).joinedload(Program.image),
         selectinload(BadgeInstance.evidence),
-    )
+    ]
+    if page:
+        options.append(badge.selectinload(Badge.criteria))
+    return select(BadgeInstance).options(*options)
 
 
-async def get_instance(session: AsyncSession, uid: str) -> BadgeInstance:
-    """The badge instance with this uid (its slug), with its badge and evidence; 404 if none."""
-    instance = await session.scalar(_instance_statement().where(BadgeInstance.slug == uid))
+async def get_instance(session: AsyncSession, uid: str, *, page: bool = True) -> BadgeInstance:
+    """The badge instance with this uid (its slug), with its badge and evidence; 404 if none.
+    `page=False` when only a JSON document is wanted (it leaves the badge's lists out)."""
+    instance = await session.scalar(_instance_statement(page=page).where(BadgeInstance.slug == uid))
     if instance is None:
         raise NotFound.for_field("badgeInstance", "slug", uid)
     return instance

@@ -8,13 +8,14 @@ from badgekit_api.applications.inputs import Flag, list_of
 from badgekit_api.badges.schemas import OptionalText, WireModel
 from badgekit_api.fields import EarnerEmail as Email
 from badgekit_api.fields import OptionalEarnerEmail as OptionalEmail
+from badgekit_api.fields import RowId
 from badgekit_api.pagination import PageData
 
 
 class ReviewItemInput(WireModel):
     """The reviewer's verdict on one criterion of the application's badge."""
 
-    criterion_id: int
+    criterion_id: RowId
     satisfied: Flag = False
     comment: OptionalText = None
 

@@ -11,7 +11,7 @@ that died are due again once it runs out.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,13 +43,9 @@ class ClaimedEvent:
 async def write_transaction(session_factory: SessionFactory) -> AsyncIterator[AsyncSession]:
     """A short committed transaction, opened the way a worker's writes need it."""
     async with session_factory() as session, session.begin():
-        dialect = session.get_bind().dialect.name
-        if dialect == "sqlite":
+        if session.get_bind().dialect.name == "sqlite":
             # Take SQLite's write lock up front (see database.py) so readers never upgrade.
             await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        elif dialect == "mysql":
-            # REPEATABLE READ would gap-lock the scanned index range and stall producers.
-            await session.connection(execution_options={"isolation_level": "READ COMMITTED"})
         yield session
 
 
@@ -62,35 +58,45 @@ def _stalled(now: datetime) -> ColumnElement[bool]:
 
 
 def _candidates(
-    condition: ColumnElement[bool], order: InstrumentedAttribute[datetime | None], limit: int
+    condition: ColumnElement[bool],
+    order: InstrumentedAttribute[datetime | None],
+    limit: int,
+    skip_webhooks: Collection[int],
 ) -> Select[str]:
     # One index range, read in index order: InnoDB then locks only the rows it returns or
     # skips (an OR of both kinds, or a join, would scan, sort and lock every due row).
-    return (
-        select(WebhookEvent.id)
-        .where(condition)
-        .order_by(order, WebhookEvent.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    statement = select(WebhookEvent.id).where(condition)
+    if skip_webhooks:
+        statement = statement.where(WebhookEvent.webhook_id.not_in(skip_webhooks))
+    return statement.order_by(order, WebhookEvent.id).limit(limit).with_for_update(skip_locked=True)
 
 
 async def claim_due(
-    session_factory: SessionFactory, *, now: datetime, limit: int, lease: timedelta
+    session_factory: SessionFactory,
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    skip_webhooks: Collection[int] = (),
 ) -> list[ClaimedEvent]:
     """Claim up to `limit` due events, oldest first, and return them ready to send.
 
-    Events of an inactive webhook are parked instead (pending with no next attempt) until
-    the webhook is switched back on.
+    Events of the webhooks in `skip_webhooks` (the caller is still sending earlier ones) are
+    left for later. Events of an inactive webhook are parked instead (pending with no next
+    attempt) until the webhook is switched back on.
     """
     token = uuid.uuid4().hex
     async with write_transaction(session_factory) as session:
         ids = list(
-            await session.scalars(_candidates(_stalled(now), WebhookEvent.locked_until, limit))
+            await session.scalars(
+                _candidates(_stalled(now), WebhookEvent.locked_until, limit, skip_webhooks)
+            )
         )
         if len(ids) < limit:
             ids += await session.scalars(
-                _candidates(_pending(now), WebhookEvent.next_attempt_at, limit - len(ids))
+                _candidates(
+                    _pending(now), WebhookEvent.next_attempt_at, limit - len(ids), skip_webhooks
+                )
             )
         if not ids:
             return []

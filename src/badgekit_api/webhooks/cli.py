@@ -16,9 +16,11 @@ from badgekit_api.body import validate
 from badgekit_api.config import Settings
 from badgekit_api.database import create_engine, create_session_factory
 from badgekit_api.errors import BadgeKitError, NotFound
+from badgekit_api.logging_config import configure_logging
 from badgekit_api.models import System, Webhook
 from badgekit_api.timestamps import iso_millis
 from badgekit_api.webhooks import service as webhook_service
+from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.schemas import DeliveryRead, WebhookCreate
 from badgekit_api.webhooks.worker import DeliveryWorker
 
@@ -80,7 +82,12 @@ def add(
     async def create() -> Webhook:
         data = validate(WebhookCreate, fields)
         async with _transaction() as session:
-            return await webhook_service.create(session, await _system(session, system), data)
+            return await webhook_service.create(
+                session,
+                await _system(session, system),
+                data,
+                addresses=AddressPolicy.from_settings(Settings()),
+            )
 
     webhook = _run(create)
     typer.echo(f"id:     {webhook.id}\nurl:    {webhook.url}\nevents: {', '.join(webhook.actions)}")
@@ -140,9 +147,19 @@ def deliveries(
         )
 
 
-def worker() -> None:
+def worker(
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Development mode: accept a short MASTER_SECRET")
+    ] = False,
+) -> None:
     """Deliver webhook events until stopped (run any number, on any hosts)."""
-    settings = Settings()
+    settings = Settings(dev=dev or Settings().dev)
+    # The worker verifies no requests, but a weak secret in its environment is one that
+    # the servers beside it share: refuse it here too.
+    if problem := settings.master_secret_problem(required=False):
+        typer.secho(problem, err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=1)
+    configure_logging(settings.log_level)
 
     async def run() -> None:
         engine = create_engine(settings)

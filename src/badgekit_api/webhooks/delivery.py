@@ -21,6 +21,7 @@ from sqlalchemy import CursorResult, update
 from badgekit_api.config import Settings
 from badgekit_api.models import DeliveryStatus, WebhookEvent
 from badgekit_api.models.base import utcnow
+from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.claiming import (
     ClaimedEvent,
     SessionFactory,
@@ -44,6 +45,7 @@ class DeliveryPolicy:
     jitter: float = 0.1
     timeout_seconds: float = 10.0
     batch_size: int = 20
+    addresses: AddressPolicy = AddressPolicy()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryPolicy:
@@ -52,6 +54,7 @@ class DeliveryPolicy:
             jitter=settings.webhook_retry_jitter,
             timeout_seconds=settings.webhook_timeout_seconds,
             batch_size=settings.webhook_batch_size,
+            addresses=AddressPolicy.from_settings(settings),
         )
 
     @property
@@ -98,14 +101,11 @@ async def deliver_due(
     claimed = await claim_due(
         session_factory, now=clock(), limit=policy.batch_size, lease=policy.lease
     )
-    by_webhook: dict[int, list[ClaimedEvent]] = {}
-    for event in claimed:
-        by_webhook.setdefault(event.webhook_id, []).append(event)
     rng = rng or random.Random()
     results = await asyncio.gather(
         *(
-            _deliver_in_order(session_factory, http, policy, events, clock, rng)
-            for events in by_webhook.values()
+            deliver_in_order(session_factory, http, policy, events, clock=clock, rng=rng)
+            for events in by_webhook(claimed).values()
         ),
         return_exceptions=True,
     )
@@ -117,14 +117,24 @@ async def deliver_due(
     return len(claimed)
 
 
-async def _deliver_in_order(
+def by_webhook(claimed: list[ClaimedEvent]) -> dict[int, list[ClaimedEvent]]:
+    """The claimed events grouped by webhook, each group in the order they happened."""
+    groups: dict[int, list[ClaimedEvent]] = {}
+    for event in claimed:
+        groups.setdefault(event.webhook_id, []).append(event)
+    return groups
+
+
+async def deliver_in_order(
     session_factory: SessionFactory,
     http: httpx.AsyncClient,
     policy: DeliveryPolicy,
     events: list[ClaimedEvent],
-    clock: Callable[[], datetime],
+    *,
+    clock: Callable[[], datetime] = utcnow,
     rng: random.Random,
 ) -> None:
+    """Send one webhook's claimed events one after another, recording each outcome."""
     for event in events:
         outcome = await send(http, event, timeout=policy.timeout_seconds)
         await record(session_factory, event, outcome, policy, now=clock(), rng=rng)
@@ -140,12 +150,23 @@ async def send(http: httpx.AsyncClient, event: ClaimedEvent, *, timeout: float) 
         issued_at=int(time.time()),
     )
     try:
-        async with http.stream(
-            "POST", event.url, content=event.body, headers=headers, timeout=timeout
-        ) as response:
-            if 200 <= response.status_code < 300:
-                return Outcome(response.status_code)
-            excerpt = await _excerpt(response)
+        # httpx's timeout bounds each network operation; a receiver that trickles its answer
+        # a byte at a time would never trip it, so the whole attempt has a deadline too.
+        async with asyncio.timeout(timeout):
+            # A redirect is an answer like any other non-2xx: following it could lead anywhere.
+            async with http.stream(
+                "POST",
+                event.url,
+                content=event.body,
+                headers=headers,
+                timeout=timeout,
+                follow_redirects=False,
+            ) as response:
+                if 200 <= response.status_code < 300:
+                    return Outcome(response.status_code)
+                excerpt = await _excerpt(response)
+    except TimeoutError:
+        return Outcome(None, f"Timeout: no complete answer within {timeout:g} s")
     except Exception as exc:  # whatever one receiver does (or its URL is), the worker goes on
         return Outcome(None, _truncate(_describe(exc)))
     return Outcome(response.status_code, _truncate(f"HTTP {response.status_code}: {excerpt}"))

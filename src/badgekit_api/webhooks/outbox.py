@@ -7,7 +7,7 @@ transaction rolls back there is no event, when it commits the event will be deli
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,10 +32,25 @@ async def enqueue(
 
     Only flushes, never commits. Returns the ids of the events written (one per webhook).
     """
+    return await enqueue_many(session, system_id=system_id, action=action, payloads=[payload])
+
+
+async def enqueue_many(
+    session: AsyncSession, *, system_id: int, action: str, payloads: Sequence[dict[str, Any]]
+) -> list[str]:
+    """Queue each payload, in order, for every active webhook of the system that wants
+    `action`: one lookup of the webhooks and one batched insert however many there are
+    (a bulk award of a thousand earners is not two thousand statements).
+
+    Only flushes, never commits. Returns the ids of the events written.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown webhook action {action!r}")
-    if payload.get("action") != action:
-        raise ValueError(f"payload action {payload.get('action')!r} is not {action!r}")
+    for payload in payloads:
+        if payload.get("action") != action:
+            raise ValueError(f"payload action {payload.get('action')!r} is not {action!r}")
+    if not payloads:
+        return []
     subscribed = await session.execute(
         select(Webhook.id, Webhook.events)
         .where(Webhook.system_id == system_id, Webhook.active.is_(True))
@@ -44,26 +59,27 @@ async def enqueue(
     webhook_ids = [webhook_id for webhook_id, events in subscribed if action in events.split(",")]
     if not webhook_ids:
         return []
-    body = orjson.dumps(payload).decode()
-    created = _event_time()
-    event_ids = [str(uuid.uuid4()) for _ in webhook_ids]
-    rows = [
-        {
-            "id": event_id,
-            "system_id": system_id,
-            "webhook_id": webhook_id,
-            "action": action,
-            "payload": body,
-            "status": DeliveryStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": created,
-            "created_at": created,
-        }
-        for event_id, webhook_id in zip(event_ids, webhook_ids, strict=True)
-    ]
+    rows: list[dict[str, Any]] = []
+    for payload in payloads:
+        body = orjson.dumps(payload).decode()
+        created = _event_time()
+        rows += [
+            {
+                "id": str(uuid.uuid4()),
+                "system_id": system_id,
+                "webhook_id": webhook_id,
+                "action": action,
+                "payload": body,
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": created,
+                "created_at": created,
+            }
+            for webhook_id in webhook_ids
+        ]
     await session.execute(insert(WebhookEvent), rows)
     _wake_workers_after_commit(session)
-    return event_ids
+    return [row["id"] for row in rows]
 
 
 def on_commit(callback: Callable[[], None]) -> Callable[[], None]:

@@ -11,6 +11,7 @@ from badgekit_api.database import SessionDep
 from badgekit_api.pagination import PageDep, fetch_page
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.webhooks import service as webhook_service
+from badgekit_api.webhooks.addresses import AddressPolicyDep
 from badgekit_api.webhooks.schemas import (
     DeliveryChanged,
     DeliveryList,
@@ -45,10 +46,11 @@ async def create_webhook(
     scope: CurrentScope,
     response: Response,
     session: SessionDep,
+    addresses: AddressPolicyDep,
     data: WebhookCreate = Body(WebhookCreate),
 ) -> WebhookCreated:
     """Register a receiver; the answer holds its signing secret, shown this once only."""
-    webhook = await webhook_service.create(session, scope.system, data)
+    webhook = await webhook_service.create(session, scope.system, data, addresses=addresses)
     response.headers["Location"] = f"/systems/{scope.system.slug}/webhooks/{webhook.id}"
     shown = webhook_service.webhook_read(webhook)
     return WebhookCreated(
@@ -71,11 +73,12 @@ async def update_webhook(
     webhook_id: WebhookId,
     scope: CurrentScope,
     session: SessionDep,
+    addresses: AddressPolicyDep,
     data: WebhookUpdate = Body(WebhookUpdate),
 ) -> WebhookChanged:
     """Change the given fields (`url`, `events`, `active`, `secret`)."""
     webhook = await webhook_service.get(session, scope.system, webhook_id)
-    await webhook_service.update(session, webhook, data)
+    await webhook_service.update(session, webhook, data, addresses=addresses)
     return WebhookChanged(status="updated", webhook=webhook_service.webhook_read(webhook))
 
 

@@ -8,8 +8,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.errors import NotFound
+from badgekit_api.fields import path_id
 from badgekit_api.models import DeliveryStatus, System, Webhook, WebhookEvent
 from badgekit_api.models.base import utcnow
+from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.claiming import resume_parked
 from badgekit_api.webhooks.schemas import (
     DeliveryRead,
@@ -25,18 +27,21 @@ def list_statement(system: System) -> Select[Webhook]:
 
 async def get(session: AsyncSession, system: System, webhook_id: str | int) -> Webhook:
     """The system's webhook with this id; 404 for any other (or a malformed id)."""
-    text = str(webhook_id)
+    wanted = webhook_id if isinstance(webhook_id, int) else path_id(webhook_id)
     webhook = None
-    if text.isdigit() and len(text) < 19:
+    if wanted is not None:
         webhook = await session.scalar(
-            select(Webhook).where(Webhook.system_id == system.id, Webhook.id == int(text))
+            select(Webhook).where(Webhook.system_id == system.id, Webhook.id == wanted)
         )
     if webhook is None:
         raise NotFound.for_field("webhook", "id", webhook_id)
     return webhook
 
 
-async def create(session: AsyncSession, system: System, data: WebhookCreate) -> Webhook:
+async def create(
+    session: AsyncSession, system: System, data: WebhookCreate, *, addresses: AddressPolicy
+) -> Webhook:
+    await addresses.check_url(data.url)
     webhook = Webhook(
         system_id=system.id,
         url=data.url,
@@ -49,8 +54,11 @@ async def create(session: AsyncSession, system: System, data: WebhookCreate) -> 
     return webhook
 
 
-async def update(session: AsyncSession, webhook: Webhook, data: WebhookUpdate) -> Webhook:
+async def update(
+    session: AsyncSession, webhook: Webhook, data: WebhookUpdate, *, addresses: AddressPolicy
+) -> Webhook:
     if data.url is not None:
+        await addresses.check_url(data.url)
         webhook.url = data.url
     if data.events is not None:
         webhook.events = ",".join(data.events)

@@ -1,0 +1,113 @@
+"""The results: a markdown table per database and the same numbers as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Ratio to the bare baseline each scenario must reach (PostgreSQL, 32 connections).
+TARGET_RATIOS = {
+    "health": 0.50,
+    "badge_list": 0.02,
+    "one_badge": 0.06,
+    "public_assertion": 0.09,
+    "earner_instances": 0.06,
+    "award": 0.025,
+    "claim": 0.025,
+    "application": 0.025,
+    "mixed": 0.025,
+}
+TARGET_P99_MS = 50.0
+# The original BadgeKit API (Node.js, MariaDB) on the same kind of machine: req/s, p99 ms.
+ORIGINAL = {
+    "health": (9214, 11.5),
+    "badge_list": (34, 968),
+    "one_badge": (593, 91),
+    "public_assertion": (438, 110),
+    "earner_instances": (631, 75),
+    "award": (422, 112),
+    "claim": (440, 102),
+    "application": (315, 132),
+    "mixed": (125, 606),
+}
+HEADER = (
+    "| scenario | req/s | vs baseline | target | p50 ms | p90 ms | p99 ms | errors | wrong "
+    "| queries | original req/s (p99 ms) | met |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |"
+)
+
+
+def meets_target(name: str, row: dict[str, Any]) -> bool:
+    return bool(
+        row["ratio"] >= TARGET_RATIOS[name]
+        and row["p99_ms"] <= TARGET_P99_MS
+        and row["errors"] == 0
+        and row["wrong"] == 0
+    )
+
+
+def _errors(row: dict[str, Any]) -> str:
+    if not row["error_detail"]:
+        return str(row["errors"])
+    detail = ", ".join(f"{kind}: {count}" for kind, count in row["error_detail"].items())
+    return f"{row['errors']} ({detail})"
+
+
+def _line(name: str, row: dict[str, Any]) -> str:
+    original_rate, original_p99 = ORIGINAL[name]
+    queries = row.get("queries", "?")
+    cells = [
+        row["title"] + (" (plan used up)" if row.get("ran_out") else ""),
+        f"{row['rate']:,.0f}",
+        f"{row['ratio']:.1%}",
+        f"{TARGET_RATIOS[name]:.1%}",
+        f"{row['p50_ms']:.1f}",
+        f"{row['p90_ms']:.1f}",
+        f"{row['p99_ms']:.1f}",
+        _errors(row),
+        str(row["wrong"]),
+        f"{queries:g}" if isinstance(queries, float | int) else str(queries),
+        f"{original_rate:,} ({original_p99:g})",
+        "yes" if meets_target(name, row) else "no",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def markdown(database: str, result: dict[str, Any]) -> str:
+    baseline = result["baseline"]
+    lines = [
+        f"### {database}",
+        "",
+        f"Bare ASGI baseline: **{baseline['rate']:,.0f} req/s** "
+        f"(p50 {baseline['p50_ms']:.2f} ms, p99 {baseline['p99_ms']:.2f} ms).",
+        "",
+        HEADER,
+        *(_line(name, row) for name, row in result["scenarios"].items()),
+    ]
+    claims = result.get("claim_check")
+    if claims:
+        lines += [
+            "",
+            f"Claim codes: {claims['codes_tried']} tried by 4 claimers each "
+            f"({claims['codes_fully_answered']} with all 4 answers in the run); "
+            f"won more than once: {claims['won_more_than_once']}, "
+            f"all 4 lost: {claims['fully_answered_without_winner']}, "
+            f"won but not shown claimed: {claims['won_but_not_claimed']}.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def machine_markdown(machine: dict[str, Any], options: dict[str, Any]) -> str:
+    lines = [
+        f"- Date: {machine['date']}",
+        f"- CPU: {machine['cores']} cores ({machine['cpu']}), memory {machine['memory_gib']} GiB",
+        f"- Python {machine['python']}, SQLite {machine['sqlite']}, "
+        f"PostgreSQL {machine.get('postgresql', 'not measured')}, {machine['wrk']}",
+        f"- Server: `badgekit-api serve --workers {options['workers']}` (webhook worker and "
+        "request log on; database pool sized for the connections, defaults otherwise); "
+        f"baseline on {options['baseline_workers']} uvicorn worker(s)",
+        f"- Load: wrk, {options['threads']} thread(s), {options['connections']} connections, "
+        f"{options['warmup']} s warm-up then {options['duration']} s measured per scenario",
+        f"- Load average (1, 5, 15 min) before / after: {machine['load_before']} / "
+        f"{machine.get('load_after', '?')}",
+    ]
+    return "\n".join(lines) + "\n"

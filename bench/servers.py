@@ -1,0 +1,93 @@
+"""The processes under load: `badgekit-api serve` and the bare baseline, on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def migrate(database_url: str, env: dict[str, str]) -> None:
+    command = [sys.executable, "-m", "badgekit_api.cli", "migrate"]
+    subprocess.run(
+        command, env={**env, "DATABASE_URL": database_url}, check=True, capture_output=True
+    )
+
+
+@contextmanager
+def badgekit_server(
+    database_url: str, env: dict[str, str], *, workers: int, log_path: Path
+) -> Iterator[str]:
+    """`badgekit-api serve --workers N` as in production (webhook worker on); yields its URL."""
+    port = free_port()
+    command = [
+        *(sys.executable, "-m", "badgekit_api.cli", "serve", "--no-migrate"),
+        *("--host", HOST, "--port", str(port), "--workers", str(workers)),
+    ]
+    with _process(command, {**env, "DATABASE_URL": database_url}, log_path) as process:
+        yield _ready(f"http://{HOST}:{port}", "/healthcheck", process, log_path)
+
+
+@contextmanager
+def baseline_server(*, workers: int, log_path: Path) -> Iterator[str]:
+    """The bare ASGI app (bench/baseline_app.py) on uvicorn, uvloop and httptools."""
+    port = free_port()
+    command = [
+        *(sys.executable, "-m", "uvicorn", "bench.baseline_app:app"),
+        *("--host", HOST, "--port", str(port), "--workers", str(workers)),
+        *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
+    ]
+    with _process(command, dict(os.environ), log_path) as process:
+        yield _ready(f"http://{HOST}:{port}", "/", process, log_path)
+
+
+@contextmanager
+def _process(
+    command: list[str], env: dict[str, str], log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    with log_path.open("ab") as log:
+        # Its own process group, so that stopping it stops its uvicorn workers too.
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _ready(base_url: str, path: str, process: subprocess.Popen[bytes], log_path: Path) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"server exited early; see {log_path}:\n{log_path.read_text()[-3000:]}"
+            )
+        try:
+            if httpx.get(f"{base_url}{path}", timeout=1).status_code == 200:
+                return base_url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not answer in 60 s; see {log_path}")

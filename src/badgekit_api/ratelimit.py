@@ -1,0 +1,183 @@
+"""Brute-force limits: failures counted per client (or per claim code) in fixed windows.
+
+The counters live where every server process sees them: in the database (one upsert per
+failure, so concurrent failures on many hosts all count) or in Redis when `REDIS_URL` is
+set (INCR with an absolute expiry). Only failures are counted; once a bucket has had its
+limit in the current window, requests in that bucket get a 429 with `Retry-After` until
+the window ends, whether or not they would have succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.errors import TooManyRequests
+from badgekit_api.models import FailureCounter
+from badgekit_api.webhooks.claiming import SessionFactory, write_transaction
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+WINDOW_SECONDS = 60
+PURGE_CHANCE = 0.02
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class FailureLimit:
+    """At most `per_window` failures of one kind per subject and window; 0 turns it off."""
+
+    kind: str
+    per_window: int
+    message: str
+
+    def bucket(self, subject: str) -> str:
+        # Hashed: a fixed length whatever the subject, and no claim codes stored in clear.
+        return f"{self.kind}:{hashlib.sha256(subject.encode()).hexdigest()[:64]}"
+
+
+class CounterStore(Protocol):
+    async def counts(
+        self, buckets: Sequence[str], window: int, session: AsyncSession | None = None
+    ) -> dict[str, int]: ...
+
+    async def add(self, buckets: Sequence[str], window: int, window_end: float) -> None: ...
+
+
+class DatabaseCounters:
+    """Counters in the `failure_counters` table; stale windows are purged now and then."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        *,
+        purge_chance: float = PURGE_CHANCE,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.session_factory = session_factory
+        self.purge_chance = purge_chance
+        self.rng = rng
+
+    async def counts(
+        self, buckets: Sequence[str], window: int, session: AsyncSession | None = None
+    ) -> dict[str, int]:
+        statement = select(FailureCounter.bucket, FailureCounter.failures).where(
+            FailureCounter.bucket.in_(buckets), FailureCounter.time_window == window
+        )
+        if session is not None:
+            rows = await session.execute(statement)
+        else:
+            async with self.session_factory() as own_session:
+                rows = await own_session.execute(statement)
+        return {row.bucket: row.failures for row in rows}
+
+    async def add(self, buckets: Sequence[str], window: int, window_end: float) -> None:
+        async with write_transaction(self.session_factory) as session:
+            for bucket in buckets:
+                await session.execute(_increment(session, bucket, window))
+            if self.rng() < self.purge_chance:
+                await session.execute(
+                    delete(FailureCounter).where(FailureCounter.time_window < window)
+                )
+
+
+def _increment(session: AsyncSession, bucket: str, window: int) -> Any:
+    """One atomic statement that inserts the counter at 1 or adds 1 to it."""
+    values = {"bucket": bucket, "time_window": window, "failures": 1}
+    plus_one = {"failures": FailureCounter.failures + 1}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg_insert = postgresql.insert(FailureCounter).values(**values)
+        return pg_insert.on_conflict_do_update(
+            index_elements=[FailureCounter.bucket, FailureCounter.time_window], set_=plus_one
+        )
+    if dialect == "mysql":
+        return mysql.insert(FailureCounter).values(**values).on_duplicate_key_update(**plus_one)
+    lite_insert = sqlite.insert(FailureCounter).values(**values)
+    return lite_insert.on_conflict_do_update(
+        index_elements=[FailureCounter.bucket, FailureCounter.time_window], set_=plus_one
+    )
+
+
+class RedisCounters:
+    """Counters as Redis keys that expire when their window is over."""
+
+    def __init__(self, redis: Redis, *, prefix: str = "badgekit:failures:") -> None:
+        self.redis = redis
+        self.prefix = prefix
+
+    def _key(self, bucket: str, window: int) -> str:
+        return f"{self.prefix}{bucket}:{window}"
+
+    async def counts(
+        self,
+        buckets: Sequence[str],
+        window: int,
+        session: AsyncSession | None = None,
+    ) -> dict[str, int]:
+        values = await self.redis.mget([self._key(bucket, window) for bucket in buckets])
+        return {bucket: int(value) for bucket, value in zip(buckets, values, strict=True) if value}
+
+    async def add(self, buckets: Sequence[str], window: int, window_end: float) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for bucket in buckets:
+                key = self._key(bucket, window)
+                pipe.incr(key)
+                pipe.expireat(key, math.ceil(window_end) + 1)
+            await pipe.execute()
+
+
+class FailureLimiter:
+    """Checks and counts failures against limits, in windows of `window_seconds`."""
+
+    def __init__(
+        self, store: CounterStore, *, clock: Clock = time.time, window_seconds: int = WINDOW_SECONDS
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.window_seconds = window_seconds
+
+    async def check(
+        self, *checks: tuple[FailureLimit, str], session: AsyncSession | None = None
+    ) -> None:
+        """Raise TooManyRequests when any (limit, subject) has used up its window.
+
+        A caller that already holds a session passes it: taking a second connection while
+        holding one can exhaust the pool under load, every request waiting for another.
+        """
+        active = [(limit, limit.bucket(subject)) for limit, subject in checks if limit.per_window]
+        if not active:
+            return
+        now = self.clock()
+        window = self._window(now)
+        counts = await self.store.counts([bucket for _, bucket in active], window, session)
+        for limit, bucket in active:
+            if counts.get(bucket, 0) >= limit.per_window:
+                retry_after = max(1, math.ceil(self._window_end(window) - now))
+                raise TooManyRequests(
+                    f"{limit.message}; try again in {retry_after} seconds",
+                    retry_after=retry_after,
+                )
+
+    async def record(self, *failures: tuple[FailureLimit, str]) -> None:
+        """Count one failure for each (limit, subject)."""
+        buckets = [limit.bucket(subject) for limit, subject in failures if limit.per_window]
+        if buckets:
+            window = self._window(self.clock())
+            await self.store.add(buckets, window, self._window_end(window))
+
+    def _window(self, now: float) -> int:
+        return int(now // self.window_seconds)
+
+    def _window_end(self, window: int) -> float:
+        return float((window + 1) * self.window_seconds)

@@ -1,0 +1,303 @@
+"""Structured logs, request ids, and no email, token, secret or body in any log line."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import re
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from fastapi import FastAPI
+
+from badgekit_api.config import Settings
+from badgekit_api.logging_config import JsonFormatter, logging_config, request_id_var
+from badgekit_api.request_log import loggable_path
+from badgekit_api.signing import sign_request
+from tests.live_server import running_server
+from tests.security.support import app_with, client_of, token_header
+from tests.support import TEST_SECRET, signing_hook
+from tests.webhooks.support import loopback_receiver, wait_until
+
+
+def record(message: str, **extra: Any) -> logging.LogRecord:
+    entry = logging.LogRecord("badgekit_api.test", logging.INFO, __file__, 1, message, (), None)
+    entry.__dict__.update(extra)
+    return entry
+
+
+def test_a_log_record_is_one_json_object() -> None:
+    context = request_id_var.set("abc-123")
+    try:
+        line = JsonFormatter().format(record("hello %s", status=201))
+    finally:
+        request_id_var.reset(context)
+    entry = json.loads(line)
+    assert "\n" not in line
+    assert entry["message"] == "hello %s"
+    assert (entry["level"], entry["logger"], entry["request_id"]) == (
+        "INFO",
+        "badgekit_api.test",
+        "abc-123",
+    )
+    assert entry["status"] == 201
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", entry["time"])
+
+
+def test_emails_and_tokens_are_masked_whatever_logs_them() -> None:
+    jwt_like = token_header("GET", "/")["Authorization"].split('"')[1]
+    line = JsonFormatter().format(
+        record(f"user Jane.Doe+x@mail.example.org sent {jwt_like}", path="/a/b%40c.org")
+    )
+    assert "example.org" not in line and jwt_like not in line and "c.org" not in line
+    assert json.loads(line)["message"] == "user [email] sent [token]"
+
+
+def test_an_exception_stays_on_one_line() -> None:
+    try:
+        raise ValueError("broken")
+    except ValueError:
+        entry = record("failed")
+        entry.exc_info = sys.exc_info()
+    line = JsonFormatter().format(entry)
+    assert "\n" not in line
+    assert "ValueError: broken" in json.loads(line)["exception"]
+
+
+def test_libraries_that_log_parameters_stay_quiet_at_debug() -> None:
+    code = (
+        "import logging, json; from badgekit_api.logging_config import configure_logging;"
+        "configure_logging('DEBUG');"
+        "names = ['badgekit_api.auth', 'uvicorn.error', 'sqlalchemy.engine.Engine', "
+        "'aiosqlite', 'asyncpg', 'httpx', 'httpcore.http11', 'python_multipart.multipart'];"
+        "print(json.dumps({n: logging.getLogger(n).getEffectiveLevel() for n in names}))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    levels = json.loads(output.stdout)
+    assert levels.pop("badgekit_api.auth") == logging.DEBUG
+    assert levels.pop("uvicorn.error") == logging.DEBUG
+    assert set(levels.values()) == {logging.WARNING}, levels
+    assert logging_config("INFO")["loggers"]["uvicorn.access"]["level"] == "WARNING"
+
+
+def test_the_engine_does_not_echo_sql(app: FastAPI) -> None:
+    assert not app.state.engine.sync_engine.echo
+    assert app.state.engine.sync_engine.hide_parameters is True
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/systems/chicago/instances/earner%40example.org", "/systems/chicago/instances/{email}"),
+        ("/no/such/earner@example.org/here", "/no/such/{email}/here"),
+    ],
+)
+def test_an_unrouted_path_loses_its_emails(path: str, shown: str) -> None:
+    assert loggable_path({"type": "http", "path": path}) == shown
+
+
+def test_a_routed_path_loses_its_codes_and_emails_but_keeps_its_slugs() -> None:
+    scope = {
+        "type": "http",
+        "path": "/systems/chicago/badges/reader/codes/open sesame/claim",
+        "path_params": {"system_slug": "chicago", "badge_slug": "reader", "code": "open sesame"},
+    }
+    assert loggable_path(scope) == "/systems/chicago/badges/reader/codes/{code}/claim"
+
+
+# The request log and X-Request-Id.
+
+
+@pytest.fixture
+async def logged(settings: Settings) -> AsyncIterator[tuple[FastAPI, list[logging.LogRecord]]]:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, entry: logging.LogRecord) -> None:
+            records.append(entry)
+
+    handler = Keep()
+    logger = logging.getLogger("badgekit_api")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    async with app_with(settings, max_body_bytes=100) as app:
+
+        @app.get("/test-only/crash/{email}")
+        async def crash(email: str) -> None:
+            raise RuntimeError(f"crashed for {email}")
+
+        try:
+            yield app, records
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def request_lines(records: list[logging.LogRecord]) -> list[logging.LogRecord]:
+    return [entry for entry in records if entry.name == "badgekit_api.requests"]
+
+
+async def test_every_response_has_a_request_id_and_one_log_line(
+    logged: tuple[FastAPI, list[logging.LogRecord]],
+) -> None:
+    app, records = logged
+    async with client_of(app) as anon:
+        responses = [
+            await anon.get("/systems", headers=token_header("GET", "/systems")),
+            await anon.get("/systems?email=someone@example.org"),  # 403
+            await anon.get("/no/such/route"),
+            await anon.post("/systems", content=b"x" * 500),  # 413 before the app
+            await anon.get("/test-only/crash/victim@example.org"),
+        ]
+    assert [response.status_code for response in responses] == [200, 403, 404, 413, 500]
+    ids = [response.headers["x-request-id"] for response in responses]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)
+    assert len(set(ids)) == len(ids)
+    lines = request_lines(records)
+    assert [(line.method, line.path, line.status) for line in lines] == [  # type: ignore[attr-defined]
+        ("GET", "/systems", 200),
+        ("GET", "/systems", 403),
+        ("GET", "/no/such/route", 404),
+        ("POST", "/systems", 413),
+        ("GET", "/test-only/crash/{email}", 500),
+    ]
+    assert all(line.duration_ms >= 0 for line in lines)  # type: ignore[attr-defined]
+    formatted = [JsonFormatter().format(entry) for entry in records]
+    assert not any("example.org" in line for line in formatted), formatted
+
+
+async def test_a_sane_incoming_request_id_is_kept_and_others_replaced(
+    logged: tuple[FastAPI, list[logging.LogRecord]],
+) -> None:
+    app, _records = logged
+    async with client_of(app) as anon:
+        kept = await anon.get("/", headers={"X-Request-Id": "lb-7f3a-0001"})
+        assert kept.headers["x-request-id"] == "lb-7f3a-0001"
+        for insane in ("a" * 65, "has space", "new\\nline", 'quote"', "x;y"):
+            response = await anon.get("/", headers={"X-Request-Id": insane})
+            assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"]), insane
+
+
+# The whole server at DEBUG, through a representative workload.
+
+EMAILS = [
+    "owner.secret@example.org",
+    "claimer.secret@example.org",
+    "earner.secret@example.org",
+    "querier.secret@example.org",
+    "learner.secret@example.org",
+]
+WEBHOOK_SECRET = "webhook-signing-secret-0123456789-abcdefgh"
+
+
+@pytest.mark.e2e
+async def test_debug_logs_of_a_real_server_hold_no_emails_tokens_or_secrets(
+    app: FastAPI,  # noqa: ARG001 - the schema must exist before the server starts
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    log_path = tmp_path / "server.log"
+    env = {"LOG_LEVEL": "DEBUG", "WEBHOOK_WORKER": "true", "WEBHOOK_POLL_SECONDS": "0.2"}
+    env["MAX_BODY_BYTES"] = str(64 * 1024)
+    tokens: list[str] = []
+
+    async def keep_token(request: httpx.Request) -> None:
+        tokens.append(request.headers["authorization"].split('"')[1])
+
+    server = running_server(settings.database_url, extra_env=env, log_path=str(log_path))
+    async with loopback_receiver() as receiver:
+        base_url = await asyncio.to_thread(server.__enter__)
+        try:
+            hooks = {"request": [signing_hook("master", TEST_SECRET), keep_token]}
+            async with httpx.AsyncClient(base_url=base_url, event_hooks=hooks) as http:
+                secrets = await _workload(http, base_url, receiver.url, tokens)
+                await wait_until(lambda: _delivered(receiver), timeout=20)
+                await asyncio.sleep(0.5)  # the delivery's own log lines
+        finally:
+            await asyncio.to_thread(server.__exit__, None, None, None)
+    text = log_path.read_text()
+    lines = [orjson.loads(line) for line in text.splitlines()]  # each line is one JSON object
+    requests = [line for line in lines if line["logger"] == "badgekit_api.requests"]
+    assert len(requests) >= 15
+    for line in requests:
+        assert {"time", "level", "logger", "message", "request_id", "method", "path"} <= set(line)
+        assert {"status", "duration_ms"} <= set(line)
+        assert "?" not in line["path"]
+    assert any(line["path"].endswith("/instances/{email}") for line in requests)
+    assert any(line["path"].endswith("/codes/{code}/claim") for line in requests)
+    assert any(line["level"] == "DEBUG" or line["logger"].startswith("uvicorn") for line in lines)
+    forbidden = [*EMAILS, TEST_SECRET, WEBHOOK_SECRET, *secrets, *tokens]
+    assert len(tokens) >= 15
+    leaks = [value for value in forbidden if value in text]
+    assert leaks == [], leaks
+    assert "SELECT" not in text and "INSERT" not in text
+
+
+async def _delivered(receiver: Any) -> bool:
+    return bool(receiver.calls)
+
+
+async def _workload(
+    http: httpx.AsyncClient, base_url: str, receiver_url: str, tokens: list[str]
+) -> list[str]:
+    """Requests that carry emails, secrets and tokens; returns the secrets made on the way."""
+
+    async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+        assert response.status_code == status, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    system = {"slug": "chicago", "name": "Chicago", "url": "https://chicago.example.org"}
+    await ok(await http.post("/systems", json={**system, "email": EMAILS[0]}), 201)
+    badge = {
+        "name": "Python Basics",
+        "earnerDescription": "Write a program.",
+        "consumerDescription": "Has written a program.",
+        "criteriaUrl": "https://chicago.example.org/criteria",
+        "unique": False,
+        "type": "skill",
+        "imageUrl": "https://cdn.example.org/python.png",
+    }
+    badges = "/systems/chicago/badges"
+    await ok(await http.post(badges, json=badge), 201)
+    hook = {"url": receiver_url, "secret": WEBHOOK_SECRET}
+    await ok(await http.post("/systems/chicago/webhooks", json=hook), 201)
+    codes = f"{badges}/python-basics/codes"
+    await ok(await http.post(codes, json={"code": "sesame-secret-code"}), 201)
+    await ok(await http.post(f"{codes}/sesame-secret-code/claim", json={"email": EMAILS[1]}))
+    await ok(await http.post(f"{codes}/sesame-secret-code/claim", json={"email": EMAILS[1]}), 400)
+    await ok(await http.post(f"{badges}/python-basics/instances", json={"email": EMAILS[2]}), 201)
+    await ok(await http.get(f"/systems/chicago/instances/{EMAILS[2]}"))
+    await ok(await http.get(f"{badges}/python-basics/instances/{EMAILS[2]}"))
+    await ok(await http.get(f"/systems?email={EMAILS[3]}&token=query-secret"))
+    application = {"learner": EMAILS[4], "evidence": [{"url": "https://e.example.org/1"}]}
+    await ok(await http.post(f"{badges}/python-basics/applications", json=application), 201)
+    await ok(await http.get(f"{badges}/python-basics/applications?email={EMAILS[4]}"))
+    consumer = (await ok(await http.post("/consumers", json={"system": "chicago"}), 201))[
+        "consumer"
+    ]
+    rotated = (await ok(await http.post(f"/consumers/{consumer['key']}/rotate")))["consumer"]
+    header = sign_request(
+        "GET", "/systems/chicago", None, key=consumer["key"], secret=rotated["secret"]
+    )
+    tokens.append(header.split('"')[1])
+    async with httpx.AsyncClient(base_url=base_url) as unsigned:
+        await ok(await unsigned.get("/systems/chicago", headers={"Authorization": header}))
+        expired = token_header("GET", "/systems", exp=int(time.time()) - 10)
+        tokens.append(expired["Authorization"].split('"')[1])
+        await ok(await unsigned.get("/systems", headers=expired), 403)
+        wrong = token_header("GET", "/systems", secret=consumer["secret"] * 2)
+        tokens.append(wrong["Authorization"].split('"')[1])
+        await ok(await unsigned.get("/systems", headers=wrong), 403)
+        big = io.BytesIO(b'{"email": "' + EMAILS[0].encode() + b'"' + b" " * 70_000 + b"}")
+        await ok(await unsigned.post("/systems", content=big.getvalue()), 413)
+    return [consumer["secret"], rotated["secret"], "sesame-secret-code", "query-secret"]

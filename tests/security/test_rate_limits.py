@@ -1,0 +1,289 @@
+"""Brute-force limits: failed token checks per client, failed claims per client and per code.
+
+Over a limit, a request gets 429 `TooManyRequests` with `Retry-After` until its window
+ends, and changes nothing. Successes never count. The clock is injected, not slept on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from badgekit_api.config import Settings
+from badgekit_api.models import FailureCounter
+from badgekit_api.ratelimit import DatabaseCounters, FailureLimit, FailureLimiter, RedisCounters
+from tests.factories.badges import create_badge
+from tests.factories.containers import create_system
+from tests.live_server import running_server
+from tests.security.support import (
+    FakeClock,
+    app_with,
+    assert_error,
+    client_of,
+    redis_db,
+    token_header,
+)
+from tests.support import TEST_SECRET
+
+LIMIT = 3
+START = 1_800_000_000.0  # a window boundary: windows are whole minutes of unix time
+NEW_SYSTEM = json.dumps({"slug": "new", "name": "New", "url": "https://new.example.org"}).encode()
+
+
+@pytest.fixture(params=["database", "redis"])
+async def limited(
+    request: pytest.FixtureRequest, settings: Settings
+) -> AsyncIterator[tuple[FastAPI, FakeClock]]:
+    """An app allowing LIMIT failures a minute, on the injected clock."""
+    clock = FakeClock(START)
+    overrides = {"auth_failures_per_minute": LIMIT, "claim_failures_per_minute": LIMIT}
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "redis":
+            redis = await stack.enter_async_context(redis_db())
+            app = await stack.enter_async_context(app_with(settings, **overrides))
+            store: DatabaseCounters | RedisCounters = RedisCounters(redis)
+        else:
+            app = await stack.enter_async_context(app_with(settings, **overrides))
+            store = DatabaseCounters(app.state.session_factory)
+        app.state.shared.limiter = FailureLimiter(store, clock=clock)
+        yield app, clock
+
+
+def good(path: str = "/systems") -> dict[str, str]:
+    return token_header("GET", path)
+
+
+def bad(path: str = "/systems") -> dict[str, str]:
+    return token_header("GET", path, secret="not-the-master-secret-but-long-enough")
+
+
+def assert_too_many(response: httpx.Response, retry_after: int) -> None:
+    body = assert_error(response, 429, "TooManyRequests")
+    assert set(body) == {"code", "message"}
+    assert response.headers["retry-after"] == str(retry_after)
+
+
+# Failed token checks, per client address.
+
+
+async def test_too_many_bad_tokens_from_one_client_get_429_until_the_window_ends(
+    limited: tuple[FastAPI, FakeClock],
+) -> None:
+    app, clock = limited
+    async with client_of(app, "10.0.0.1") as attacker:
+        for _ in range(LIMIT):
+            assert_error(await attacker.get("/systems", headers=bad()), 403, "NotAuthorized")
+        clock.advance(20)
+        assert_too_many(await attacker.get("/systems", headers=bad()), 40)
+        # A good token does not get through either: the limit must not tell a right guess.
+        assert_too_many(await attacker.get("/systems", headers=good()), 40)
+        clock.advance(39.5)
+        assert_too_many(await attacker.get("/systems", headers=good()), 1)
+        clock.advance(0.5)  # the next window
+        assert (await attacker.get("/systems", headers=good())).status_code == 200
+        assert_error(await attacker.get("/systems", headers=bad()), 403, "NotAuthorized")
+
+
+async def test_other_clients_are_not_limited(limited: tuple[FastAPI, FakeClock]) -> None:
+    app, _clock = limited
+    async with client_of(app, "10.0.0.1") as attacker, client_of(app, "10.0.0.2") as other:
+        for _ in range(LIMIT):
+            await attacker.get("/systems", headers=bad())
+        assert_too_many(await attacker.get("/systems", headers=good()), 60)
+        assert (await other.get("/systems", headers=good())).status_code == 200
+        assert_error(await other.get("/systems", headers=bad()), 403, "NotAuthorized")
+
+
+async def test_successful_requests_never_count(limited: tuple[FastAPI, FakeClock]) -> None:
+    app, _clock = limited
+    async with client_of(app) as caller:
+        for _ in range(LIMIT * 3):
+            assert (await caller.get("/systems", headers=good())).status_code == 200
+        for _ in range(LIMIT):
+            assert_error(await caller.get("/systems", headers=bad()), 403, "NotAuthorized")
+        assert_too_many(await caller.get("/systems", headers=bad()), 60)
+
+
+async def test_a_limited_write_changes_nothing(
+    limited: tuple[FastAPI, FakeClock], client: httpx.AsyncClient
+) -> None:
+    app, _clock = limited
+    headers = {"content-type": "application/json", **token_header("POST", "/systems", NEW_SYSTEM)}
+    async with client_of(app, "10.0.0.1") as attacker:
+        for _ in range(LIMIT):
+            await attacker.get("/systems")  # no header at all is a failure too
+        assert_too_many(await attacker.post("/systems", content=NEW_SYSTEM, headers=headers), 60)
+    assert (await client.get("/systems")).json() == {"systems": []}
+
+
+async def test_a_zero_limit_turns_it_off(settings: Settings) -> None:
+    async with app_with(settings, auth_failures_per_minute=0) as app, client_of(app) as caller:
+        for _ in range(40):
+            assert_error(await caller.get("/systems", headers=bad()), 403, "NotAuthorized")
+        assert (await caller.get("/systems", headers=good())).status_code == 200
+        async with app.state.session_factory() as session:
+            assert list(await session.scalars(select(FailureCounter))) == []
+
+
+# Failed claims (unknown or used code), per client and per code.
+
+CODES = "/systems/chicago/badges/python-basics/codes"
+
+
+@pytest.fixture
+async def codes(client: httpx.AsyncClient) -> None:
+    await create_system(client)
+    await create_badge(client)
+    for code in ("used", "fresh", "other", "multi"):
+        body = {"code": code, "multiuse": code == "multi"}
+        assert (await client.post(CODES, json=body)).status_code == 201
+    claimed = await client.post(f"{CODES}/used/claim", json={"email": "first@example.org"})
+    assert claimed.status_code == 200
+
+
+async def claim(caller: httpx.AsyncClient, code: str) -> httpx.Response:
+    path = f"{CODES}/{code}/claim"
+    body = orjson.dumps({"email": "earner@example.org"})
+    headers = {"content-type": "application/json", **token_header("POST", path, body)}
+    return await caller.post(path, content=body, headers=headers)
+
+
+async def code_state(client: httpx.AsyncClient, code: str) -> dict[str, object]:
+    return (await client.get(f"{CODES}/{code}")).json()["claimCode"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.usefixtures("codes")
+async def test_too_many_failed_claims_from_one_client_get_429(
+    limited: tuple[FastAPI, FakeClock], client: httpx.AsyncClient
+) -> None:
+    app, clock = limited
+    async with client_of(app, "10.0.0.1") as guesser, client_of(app, "10.0.0.2") as other:
+        assert_error(await claim(guesser, "guess1"), 404, "ResourceNotFound")
+        assert_error(await claim(guesser, "guess2"), 404, "ResourceNotFound")
+        assert_error(await claim(guesser, "used"), 400, "CodeAlreadyUsed")
+        clock.advance(15)
+        assert_too_many(await claim(guesser, "guess3"), 45)
+        assert_too_many(await claim(guesser, "fresh"), 45)  # even a right guess
+        assert (await code_state(client, "fresh"))["claimed"] is False
+        assert (await claim(other, "fresh")).status_code == 200
+        clock.advance(45)
+        assert (await claim(guesser, "other")).status_code == 200
+
+
+@pytest.mark.usefixtures("codes")
+async def test_too_many_failed_claims_of_one_code_get_429(
+    limited: tuple[FastAPI, FakeClock], client: httpx.AsyncClient
+) -> None:
+    app, _clock = limited
+    for number in range(LIMIT):
+        async with client_of(app, f"10.0.1.{number}") as caller:
+            assert_error(await claim(caller, "used"), 400, "CodeAlreadyUsed")
+    async with client_of(app, "10.0.2.1") as newcomer:
+        assert_too_many(await claim(newcomer, "used"), 60)
+        # The same client may still claim other codes: only that code is limited.
+        assert (await claim(newcomer, "fresh")).status_code == 200
+    assert (await code_state(client, "used"))["email"] == "first@example.org"
+
+
+@pytest.mark.usefixtures("codes")
+async def test_successful_claims_never_count(limited: tuple[FastAPI, FakeClock]) -> None:
+    app, _clock = limited
+    async with client_of(app) as caller:
+        for _ in range(LIMIT * 2):
+            assert (await claim(caller, "multi")).status_code == 200
+        for number in range(LIMIT):
+            assert_error(await claim(caller, f"guess{number}"), 404, "ResourceNotFound")
+        assert_too_many(await claim(caller, "multi"), 60)
+
+
+# The stores themselves.
+
+
+async def test_stale_windows_are_purged_from_the_database(app: FastAPI) -> None:
+    clock = FakeClock(START)
+    keeping = FailureLimiter(
+        DatabaseCounters(app.state.session_factory, purge_chance=0), clock=clock
+    )
+    purging = FailureLimiter(
+        DatabaseCounters(app.state.session_factory, purge_chance=1), clock=clock
+    )
+    limit = FailureLimit("test", 5, "Too many")
+    await keeping.record((limit, "a"), (limit, "b"))
+    clock.advance(60)
+    await keeping.record((limit, "a"))
+    await purging.record((limit, "a"))
+    async with app.state.session_factory() as session:
+        rows = list(
+            await session.execute(select(FailureCounter.time_window, FailureCounter.failures))
+        )
+    assert rows == [(int(START // 60) + 1, 2)]
+
+
+async def test_concurrent_failures_all_count(app: FastAPI) -> None:
+    limiter = FailureLimiter(DatabaseCounters(app.state.session_factory), clock=FakeClock(START))
+    limit = FailureLimit("test", 100, "Too many")
+    await asyncio.gather(*(limiter.record((limit, "client")) for _ in range(20)))
+    async with app.state.session_factory() as session:
+        assert await session.scalar(select(FailureCounter.failures)) == 20
+
+
+async def test_redis_counters_expire_with_their_window() -> None:
+    async with redis_db() as redis:
+        limiter = FailureLimiter(RedisCounters(redis), clock=FakeClock(time.time()))
+        await limiter.record((FailureLimit("test", 5, "Too many"), "client"))
+        [key] = await redis.keys("*")
+        assert 0 < await redis.ttl(key) <= 62
+
+
+# Shared by the worker processes of a real server.
+
+
+@pytest.mark.e2e
+async def test_the_limit_is_shared_by_the_server_processes(
+    app: FastAPI,  # noqa: ARG001 - the schema must exist before the servers start
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """Two servers of two worker processes each, as on two hosts, asked in turn."""
+    limit = 8
+    env = {"AUTH_FAILURES_PER_MINUTE": str(limit)}
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    async with contextlib.AsyncExitStack() as stack:
+        base_urls = []
+        for log in logs:
+            server = running_server(
+                settings.database_url, workers=2, extra_env=env, log_path=str(log)
+            )
+            base_urls.append(await asyncio.to_thread(server.__enter__))
+            stack.push_async_callback(asyncio.to_thread, server.__exit__, None, None, None)
+        seconds_into_window = time.time() % 60
+        if seconds_into_window > 45:  # leave room for the whole test inside one window
+            await asyncio.sleep(61 - seconds_into_window)
+        limits = httpx.Limits(max_keepalive_connections=0)  # a new connection each time
+        async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+            statuses = [
+                (await http.get(f"{base_urls[turn % 2]}/systems", headers=bad())).status_code
+                for turn in range(limit + 4)
+            ]
+            forwarded = {"X-Forwarded-For": "192.0.2.7"}  # uvicorn trusts it from loopback
+            other_client = await http.get(
+                f"{base_urls[0]}/systems", headers={**good(), **forwarded}
+            )
+    assert statuses == [403] * limit + [429] * 4
+    assert other_client.status_code == 200
+    processes = set()
+    for log in logs:
+        lines = [orjson.loads(line) for line in log.read_bytes().splitlines()]
+        processes |= {line["pid"] for line in lines if line.get("status") == 403}
+        assert TEST_SECRET not in log.read_text()
+    assert len(processes) >= 2

@@ -1,0 +1,42 @@
+"""The load benchmark (bench/) runs end to end: a second per scenario on SQLite."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bench.scenarios import SCENARIO_NAMES
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = (
+    *("--databases", "sqlite", "--duration", "1", "--warmup", "0", "--max-rate", "60"),
+    *("--badges", "13", "--earners", "40", "--applications", "4", "--claim-codes", "10"),
+)
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_every_scenario_and_checks_its_results(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", *SMALL, "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads((tmp_path / "latest.json").read_text())
+    sqlite = results["databases"]["sqlite"]
+    assert sqlite["baseline"]["rate"] > 0
+    assert list(sqlite["scenarios"]) == list(SCENARIO_NAMES)
+    for name, row in sqlite["scenarios"].items():
+        assert row["requests"] > 0, name
+        assert row["errors"] == 0, (name, row["error_detail"])
+        assert row["wrong"] == 0, name
+        assert row["queries"] >= 0, name
+    claims = sqlite["claim_check"]
+    assert claims["codes_tried"] > 0
+    assert claims["won_more_than_once"] == claims["won_but_not_claimed"] == 0
+    assert "| claim a code (4 claimers per code)" in (tmp_path / "latest.md").read_text()
