@@ -31,6 +31,35 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def server_env(database_url: str, extra: dict[str, str]) -> dict[str, str]:
+    """The environment of a test server: the test database, key and settings, then `extra`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MASTER_SECRET": TEST_SECRET,
+        "PUBLIC_URL": "",
+        **{name.upper(): str(value).lower() for name, value in TEST_SETTINGS.items()},
+        **extra,
+    }
+
+
+def serve_command(port: int, workers: int) -> list[str]:
+    """`badgekit-api serve` on loopback at `port`, the schema being migrated already."""
+    return [
+        sys.executable,
+        "-m",
+        "badgekit_api.cli",
+        "serve",
+        "--no-migrate",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
 @contextmanager
 def running_server(
     database_url: str,
@@ -44,27 +73,8 @@ def running_server(
     Its output goes to `log_path` when given (kept afterwards), else to a temporary file.
     """
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MASTER_SECRET": TEST_SECRET,
-        "PUBLIC_URL": "",
-        **{name.upper(): str(value).lower() for name, value in TEST_SETTINGS.items()},
-        **(extra_env or {}),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "badgekit_api.cli",
-        "serve",
-        "--no-migrate",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
+    env = server_env(database_url, extra_env or {})
+    command = serve_command(port, workers)
     # A file, not a pipe: nobody reads a pipe while tests run, and a full one freezes the server.
     if log_path is not None:
         log = open(log_path, "wb")  # noqa: SIM115 - closed below, like the temporary file

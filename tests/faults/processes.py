@@ -10,7 +10,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -19,8 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.live_server import TEST_SETTINGS, free_port
-from tests.support import TEST_SECRET
+from tests.live_server import free_port, serve_command, server_env
 
 START_SECONDS = 90.0
 # Each test's load needs a handful of connections per process; the test database server is
@@ -48,28 +46,8 @@ class ServerProcess:
     async def start(self) -> None:
         """Start the server (again, on the same port) and wait until it answers."""
         assert self.process is None or self.process.poll() is not None, "already running"
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "MASTER_SECRET": TEST_SECRET,
-            "PUBLIC_URL": "",
-            **{name.upper(): str(value).lower() for name, value in TEST_SETTINGS.items()},
-            **SMALL_POOL,
-            **self.env,
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "badgekit_api.cli",
-            "serve",
-            "--no-migrate",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-        ]
+        env = server_env(self.database_url, {**SMALL_POOL, **self.env})
+        command = serve_command(self.port, self.workers)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
