@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from badgekit_api.badges import service as badge_service
-from badgekit_api.badges.dependencies import ArchivedFilter, BadgeDep
+from badgekit_api.badges.dependencies import ArchivedFilter, BadgeDep, BadgeToShowDep
 from badgekit_api.badges.links import badge_path
 from badgekit_api.badges.schemas import (
     BadgeChanged,
@@ -14,7 +14,7 @@ from badgekit_api.badges.schemas import (
     BadgeList,
     BadgeUpdate,
 )
-from badgekit_api.badges.serializers import badge_read
+from badgekit_api.badges.serializers import badge_read, shown_badges
 from badgekit_api.body import Body
 from badgekit_api.database import SessionDep
 from badgekit_api.pagination import PageDep, fetch_page
@@ -36,7 +36,7 @@ async def list_badges(
     """The badges of this container and of the containers below it, in creation order."""
     statement = badge_service.list_statement(scope, archived)
     badges, page_data = await fetch_page(session, statement, page)
-    listing = BadgeList(badges=[badge_read(badge, urls) for badge in badges])
+    listing = BadgeList(badges=await shown_badges(session, badges, urls))
     if page_data is not None:
         listing.page_data = page_data
     return listing
@@ -60,9 +60,12 @@ async def create_badge(
 
 
 @router.get("/{badge_slug}", response_model=BadgeEnvelope)
-async def get_badge(badge: BadgeDep, urls: PublicUrlsDep) -> BadgeEnvelope:
+async def get_badge(
+    badge: BadgeToShowDep, session: SessionDep, urls: PublicUrlsDep
+) -> BadgeEnvelope:
     """One badge by its slug."""
-    return BadgeEnvelope(badge=badge_read(badge, urls))
+    [shown] = await shown_badges(session, [badge], urls)
+    return BadgeEnvelope(badge=shown)
 
 
 @router.put("/{badge_slug}", response_model=BadgeChanged)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from badgekit_api.badges.children import (
     alignment,
@@ -16,7 +19,7 @@ from badgekit_api.badges.children import (
     new_tag,
 )
 from badgekit_api.badges.schemas import BadgeCreate, BadgeUpdate
-from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
+from badgekit_api.badges.serializers import BADGE_CONTAINER_OPTIONS, BADGE_LOAD_OPTIONS
 from badgekit_api.badges.slugs import free_slug
 from badgekit_api.errors import Conflict, NotFound, ValidationFailed
 from badgekit_api.images.service import image_from_input, replace_image
@@ -52,8 +55,9 @@ def in_scope(scope: Scope) -> ColumnElement[bool]:
 
 
 def list_statement(scope: Scope, archived: bool | None) -> Select[Badge]:
-    """The scope's badges in creation order; `archived=None` means archived or not."""
-    statement = select(Badge).options(*BADGE_LOAD_OPTIONS).where(in_scope(scope))
+    """The scope's badges in creation order; `archived=None` means archived or not. They
+    come with their containers; `serializers.shown_badges` adds the lists."""
+    statement = select(Badge).options(*BADGE_CONTAINER_OPTIONS).where(in_scope(scope))
     if archived is not None:
         statement = statement.where(Badge.archived.is_(archived))
     return statement.order_by(Badge.id)
@@ -69,10 +73,17 @@ def public_statement() -> Select[Badge]:
     return select(Badge).options(*containers).where(Badge.archived.is_(False)).order_by(Badge.id)
 
 
-async def get(session: AsyncSession, scope: Scope, slug: str) -> Badge:
-    """The badge with this slug in the scope (or below), fully loaded; 404 otherwise."""
+async def get(
+    session: AsyncSession,
+    scope: Scope,
+    slug: str,
+    *,
+    options: Sequence[ORMOption] = BADGE_LOAD_OPTIONS,
+) -> Badge:
+    """The badge with this slug in the scope (or below), loaded with `options` (by default
+    everything a response shows); 404 otherwise."""
     badge = await session.scalar(
-        select(Badge).options(*BADGE_LOAD_OPTIONS).where(in_scope(scope), Badge.slug == slug),
+        select(Badge).options(*options).where(in_scope(scope), Badge.slug == slug),
         execution_options={"populate_existing": True},
     )
     if badge is None:

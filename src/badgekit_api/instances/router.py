@@ -18,15 +18,15 @@ from badgekit_api.instances.schemas import (
     InstanceCreate,
     InstanceEnvelope,
     InstanceList,
+    InstanceRead,
     RevokeInput,
     SkippedEarner,
 )
-from badgekit_api.instances.serializers import instance_read
-from badgekit_api.models import BadgeInstance
+from badgekit_api.instances.serializers import instance_read, shown_instances
 from badgekit_api.pagination import PageData, PageDep, fetch_page
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.settings_dep import SettingsDep
-from badgekit_api.urls import PublicUrls, PublicUrlsDep
+from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(tags=["instances"])
 
@@ -34,10 +34,8 @@ INSTANCES = "/badges/{badge_slug}/instances"
 EarnerEmail = Annotated[str, Path(description="The earner's email (any case)")]
 
 
-def _listing(
-    instances: list[BadgeInstance], page_data: PageData | None, urls: PublicUrls
-) -> InstanceList:
-    listing = InstanceList(instances=[instance_read(instance, urls) for instance in instances])
+def _listing(shown: list[InstanceRead], page_data: PageData | None) -> InstanceList:
+    listing = InstanceList(instances=shown)
     if page_data is not None:
         # Set only when paginating: `pageData` is left out of the response otherwise.
         listing.page_data = page_data
@@ -50,7 +48,7 @@ async def list_badge_instances(
 ) -> InstanceList:
     """The badge's standing awards, oldest first (revoked ones are left out)."""
     instances, page_data = await fetch_page(session, instance_service.list_statement(badge), page)
-    return _listing(instances, page_data, urls)
+    return _listing([instance_read(instance, urls) for instance in instances], page_data)
 
 
 @router.post(INSTANCES, response_model=InstanceChanged, status_code=201)
@@ -128,4 +126,4 @@ async def list_earner_instances(
     instances, page_data = await fetch_page(
         session, instance_service.earner_statement(scope, email), page
     )
-    return _listing(instances, page_data, urls)
+    return _listing(await shown_instances(session, instances, urls), page_data)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.instances.awarding import Awarded, Grant
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
-from badgekit_api.instances.serializers import INSTANCE_LOAD_OPTIONS, badge_payload
+from badgekit_api.instances.serializers import INSTANCE_VIEW_OPTIONS, badge_payload
 from badgekit_api.milestones.acting import award_with_milestones
 from badgekit_api.models import Badge, BadgeInstance
 from badgekit_api.models.base import utcnow
@@ -32,11 +32,12 @@ def list_statement(badge: Badge) -> Select[BadgeInstance]:
 
 
 def earner_statement(scope: Scope, email: str) -> Select[BadgeInstance]:
-    """An earner's standing awards of badges in the scope's container or below it."""
+    """An earner's standing awards of badges in the scope's container or below it, for
+    `serializers.shown_instances`."""
     return (
         select(BadgeInstance)
         .join(Badge, Badge.id == BadgeInstance.badge_id)
-        .options(*INSTANCE_LOAD_OPTIONS)
+        .options(*INSTANCE_VIEW_OPTIONS)
         .where(
             BadgeInstance.email == email.lower(),
             BadgeInstance.live.is_(True),
