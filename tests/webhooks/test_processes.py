@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 from fastapi import FastAPI
 
@@ -16,6 +19,7 @@ from badgekit_api.config import Settings
 from tests.factories.containers import create_system
 from tests.live_server import running_server
 from tests.webhooks.support import (
+    Received,
     add_webhook,
     award_payload,
     enqueue,
@@ -85,3 +89,82 @@ async def test_the_worker_command_delivers_and_stops_cleanly_on_sigterm(
     assert code == 0, output
     assert "Delivering webhook events" in output
     assert [call.json()["uid"] for call in receiver.calls] == ["u0", "u1", "u2"]
+
+
+TWO_WORKERS_EVENTS = 150  # per webhook; two webhooks
+
+
+async def test_two_worker_processes_deliver_each_of_hundreds_of_events_once(
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings, tmp_path: Path
+) -> None:
+    """Two `badgekit-api worker` processes on one database, events queued while they run:
+    every event arrives exactly once, and both processes take part."""
+    await create_system(client)
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        **FAST_POLLING,
+        "WEBHOOK_BATCH_SIZE": "10",
+        "LOG_LEVEL": "DEBUG",
+    }
+    logs = [tmp_path / f"worker-{number}.log" for number in (1, 2)]
+    async with loopback_receiver() as receiver:
+        # A little time per call, so that both workers have claims in flight at once.
+        receiver.delay_seconds = 0.005
+        secrets = [(await add_webhook(client, url=receiver.url))["secret"] for _ in range(2)]
+        workers = [_start_worker(env, log) for log in logs]
+        try:
+            queued: list[str] = []
+            for number in range(TWO_WORKERS_EVENTS):
+                queued += await enqueue(app, award_payload(f"u{number}"))
+
+            async def all_arrived() -> bool:
+                await asyncio.sleep(0.1)
+                return {call.event_id for call in receiver.calls} >= set(queued)
+
+            await wait_until(all_arrived, timeout=120)
+            await asyncio.sleep(1)  # time for a second delivery of anything, if one came
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            codes = [await asyncio.to_thread(worker.wait, 30) for worker in workers]
+
+    assert len(queued) == 2 * TWO_WORKERS_EVENTS
+    arrived = [call.event_id for call in receiver.calls]
+    assert sorted(arrived) == sorted(queued), "an event arrived twice, or one never did"
+    assert all(_signed_by_one_of(call, secrets) for call in receiver.calls)
+    assert codes == [0, 0]
+    delivered_by = [_delivered_events(log) for log in logs]
+    assert all(delivered_by), "one worker delivered nothing: no concurrency was tested"
+    assert not delivered_by[0] & delivered_by[1]
+    assert delivered_by[0] | delivered_by[1] == set(queued)
+
+
+def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks.
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "badgekit_api.cli", "worker"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _signed_by_one_of(call: Received, secrets: list[str]) -> bool:
+    for secret in secrets:
+        try:
+            verified_claims(call, secret)
+        except jwt.InvalidSignatureError:
+            continue
+        return True
+    return False
+
+
+def _delivered_events(log: Path) -> set[str]:
+    """The ids of the events a worker's log says it delivered."""
+    delivered = set()
+    for line in log.read_text().splitlines():
+        if line.startswith("{") and "delivered: HTTP" in line:
+            delivered.add(json.loads(line)["event_id"])
+    return delivered

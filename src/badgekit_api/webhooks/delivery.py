@@ -1,7 +1,9 @@
 """Send claimed events and record the outcome: delivered, retry later, or failed.
 
-`deliver_due` is one pass of the worker. It takes the session factory and the HTTP client
-as arguments so tests (and the worker loop) can drive it pass by pass.
+`deliver_in_order` sends one webhook's claimed events one after another; the worker
+(worker.py) runs one of those per webhook, each in a task of its own. `deliver_due` claims
+one batch and delivers all of it before it returns: a pass that tests drive step by step.
+Both take the session factory and the HTTP client as arguments.
 """
 
 from __future__ import annotations
@@ -207,6 +209,14 @@ async def record(
         )
     if cast(CursorResult[Any], result).rowcount == 0:
         logger.info("webhook event %s was claimed again meanwhile; outcome dropped", event.id)
+    elif values["status"] == DeliveryStatus.DELIVERED:
+        logger.debug(
+            "webhook event %s (webhook %s) delivered: HTTP %s",
+            event.id,
+            event.webhook_id,
+            outcome.status_code,
+            extra={"event_id": event.id},
+        )
     elif values["status"] == DeliveryStatus.PENDING:
         logger.warning(
             "webhook event %s (webhook %s): attempt %s failed, next at %s: %s",
