@@ -1,5 +1,5 @@
 """The five lists a badge shows (criteria, alignments, categories, tags, milestones), read
-for any number of badges with one plain Core query each.
+for any number of badges with one plain Core query (a UNION ALL of the five).
 
 Loading the same lists with the ORM's `selectinload` cost several times more CPU: its
 loader options, cache keys and identity-map bookkeeping for every child row were most of
@@ -13,7 +13,16 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.schemas import AlignmentRead, CriterionRead, TagRead
@@ -38,17 +47,63 @@ class BadgeLists:
     milestones: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _of_badges(table: Any, owner: Any) -> Select[Any]:
-    # Built once: constructing a statement costs more CPU than running it. Every list is
-    # shown in the order its items were added, as the relationships order it.
-    return select(table).where(owner.in_(bindparam("ids", expanding=True))).order_by(table.c.id)
+CRITERION, ALIGNMENT, CATEGORY, TAG, MILESTONE = range(5)
 
 
-_CRITERIA = _of_badges(_criteria, _criteria.c.badge_id)
-_ALIGNMENTS = _of_badges(_alignments, _alignments.c.badge_id)
-_CATEGORIES = _of_badges(_categories, _categories.c.badge_id)
-_TAGS = _of_badges(_tags, _tags.c.badge_id)
-_REWARD_OF = _of_badges(_milestones, _milestones.c.primary_badge_id)
+def _part(kind: int, owner: Any, item: Any, *values: Any, flag: Any = None) -> Select[Any]:
+    """One list's items as rows of the common shape: kind, badge, id, a, b, c, flag, number.
+    `values` fill a, b, c (and number, for milestones) in order; the rest stay NULL."""
+    texts = [*values[:3], None, None, None][:3]
+    number = values[3] if len(values) > 3 else None
+    return select(
+        literal_column(str(kind)).label("kind"),
+        owner.label("badge_id"),
+        item.label("id"),
+        *(_or_null(column).label(name) for column, name in zip(texts, "abc", strict=True)),
+        _or_null(flag).label("flag"),
+        # Typed: PostgreSQL resolves a UNION's column branch by branch, and the first four
+        # lists' NULLs alone would make it text, which then clashes with the integers.
+        # (The texts stay untyped: a cast would give them MySQL's connection collation,
+        # which it refuses to mix with the columns'.)
+        (cast(null(), Integer) if number is None else number).label("number"),
+    ).where(owner.in_(bindparam("ids", expanding=True)))
+
+
+def _or_null(column: Any) -> Any:
+    return null() if column is None else column
+
+
+# One round trip for all five lists, built once (constructing a statement costs more CPU
+# than running it). Each list is shown in the order its items were added.
+_LISTS = union_all(
+    _part(
+        CRITERION,
+        _criteria.c.badge_id,
+        _criteria.c.id,
+        _criteria.c.description,
+        _criteria.c.note,
+        flag=_criteria.c.required,
+    ),
+    _part(
+        ALIGNMENT,
+        _alignments.c.badge_id,
+        _alignments.c.id,
+        _alignments.c.name,
+        _alignments.c.url,
+        _alignments.c.description,
+    ),
+    _part(CATEGORY, _categories.c.badge_id, _categories.c.id, _categories.c.value),
+    _part(TAG, _tags.c.badge_id, _tags.c.id, _tags.c.value),
+    _part(
+        MILESTONE,
+        _milestones.c.primary_badge_id,
+        _milestones.c.id,
+        _milestones.c.action,
+        None,
+        None,
+        _milestones.c.number_required,
+    ),
+).order_by(literal_column("kind"), literal_column("id"))
 
 
 async def read_lists(session: AsyncSession, badge_ids: Collection[int]) -> dict[int, BadgeLists]:
@@ -56,23 +111,20 @@ async def read_lists(session: AsyncSession, badge_ids: Collection[int]) -> dict[
     lists = {badge_id: BadgeLists() for badge_id in badge_ids}
     if not lists:
         return lists
-    ids = {"ids": list(lists)}
-    for row in await session.execute(_CRITERIA, ids):
-        lists[row.badge_id].criteria.append(
-            CriterionRead(
-                id=row.id, description=row.description, required=row.required, note=row.note
+    for row in await session.execute(_LISTS, {"ids": list(lists)}):
+        shown = lists[row.badge_id]
+        if row.kind == CRITERION:
+            shown.criteria.append(
+                CriterionRead(id=row.id, description=row.a, required=bool(row.flag), note=row.b)
             )
-        )
-    for row in await session.execute(_ALIGNMENTS, ids):
-        lists[row.badge_id].alignments.append(
-            AlignmentRead(id=row.id, name=row.name, url=row.url, description=row.description)
-        )
-    for row in await session.execute(_CATEGORIES, ids):
-        lists[row.badge_id].categories.append(row.value)
-    for row in await session.execute(_TAGS, ids):
-        lists[row.badge_id].tags.append(TagRead(id=row.id, value=row.value))
-    for row in await session.execute(_REWARD_OF, ids):
-        lists[row.primary_badge_id].milestones.append(
-            {"id": row.id, "action": row.action, "numberRequired": row.number_required}
-        )
+        elif row.kind == ALIGNMENT:
+            shown.alignments.append(
+                AlignmentRead(id=row.id, name=row.a, url=row.b, description=row.c)
+            )
+        elif row.kind == CATEGORY:
+            shown.categories.append(row.a)
+        elif row.kind == TAG:
+            shown.tags.append(TagRead(id=row.id, value=row.a))
+        else:
+            shown.milestones.append({"id": row.id, "action": row.a, "numberRequired": row.number})
     return lists
