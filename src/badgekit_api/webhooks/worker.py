@@ -85,7 +85,7 @@ class DeliveryWorker:
                 await self._finish_in_flight()
         finally:
             unsubscribe()
-            for task in self._in_flight.values():
+            for task in list(self._in_flight.values()):
                 task.cancel()  # cancelled deliveries are retried once their lease runs out
 
     async def _claim_and_send(self, http: httpx.AsyncClient) -> int:
