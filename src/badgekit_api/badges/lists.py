@@ -50,16 +50,26 @@ class BadgeLists:
 CRITERION, ALIGNMENT, CATEGORY, TAG, MILESTONE = range(5)
 
 
-def _part(kind: int, owner: Any, item: Any, *values: Any, flag: Any = None) -> Select[Any]:
-    """One list's items as rows of the common shape: kind, badge, id, a, b, c, flag, number.
-    `values` fill a, b, c (and number, for milestones) in order; the rest stay NULL."""
-    texts = [*values[:3], None, None, None][:3]
-    number = values[3] if len(values) > 3 else None
+def _part(
+    kind: int,
+    owner: Any,
+    item: Any,
+    *,
+    a: Any = None,
+    b: Any = None,
+    c: Any = None,
+    flag: Any = None,
+    number: Any = None,
+) -> Select[Any]:
+    """One list's items as rows of the common shape: kind, badge_id, id, a, b, c, flag,
+    number. What a list does not have stays NULL."""
     return select(
         literal_column(str(kind)).label("kind"),
         owner.label("badge_id"),
         item.label("id"),
-        *(_or_null(column).label(name) for column, name in zip(texts, "abc", strict=True)),
+        _or_null(a).label("a"),
+        _or_null(b).label("b"),
+        _or_null(c).label("c"),
         _or_null(flag).label("flag"),
         # Typed: PostgreSQL resolves a UNION's column branch by branch, and the first four
         # lists' NULLs alone would make it text, which then clashes with the integers.
@@ -80,28 +90,26 @@ _LISTS = union_all(
         CRITERION,
         _criteria.c.badge_id,
         _criteria.c.id,
-        _criteria.c.description,
-        _criteria.c.note,
+        a=_criteria.c.description,
+        b=_criteria.c.note,
         flag=_criteria.c.required,
     ),
     _part(
         ALIGNMENT,
         _alignments.c.badge_id,
         _alignments.c.id,
-        _alignments.c.name,
-        _alignments.c.url,
-        _alignments.c.description,
+        a=_alignments.c.name,
+        b=_alignments.c.url,
+        c=_alignments.c.description,
     ),
-    _part(CATEGORY, _categories.c.badge_id, _categories.c.id, _categories.c.value),
-    _part(TAG, _tags.c.badge_id, _tags.c.id, _tags.c.value),
+    _part(CATEGORY, _categories.c.badge_id, _categories.c.id, a=_categories.c.value),
+    _part(TAG, _tags.c.badge_id, _tags.c.id, a=_tags.c.value),
     _part(
         MILESTONE,
         _milestones.c.primary_badge_id,
         _milestones.c.id,
-        _milestones.c.action,
-        None,
-        None,
-        _milestones.c.number_required,
+        a=_milestones.c.action,
+        number=_milestones.c.number_required,
     ),
 ).order_by(literal_column("kind"), literal_column("id"))
 
