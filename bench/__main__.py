@@ -104,28 +104,23 @@ def measure(
     first: int = 1,
 ) -> tuple[Measured, Measured | None]:
     """A warm-up run (when asked for) then the measured one, continuing the plan."""
-    warm = None
-    if options.warmup > 0:
-        warm = run_wrk(
+
+    def run(seconds: float, start: int) -> Measured:
+        return run_wrk(
             base_url,
             plan,
-            first=first,
+            first=start,
             cyclic=cyclic,
             connections=options.connections,
-            seconds=options.warmup,
+            seconds=seconds,
             threads=options.threads,
         )
+
+    warm = None
+    if options.warmup > 0:
+        warm = run(options.warmup, first)
         first += warm.taken
-    measured = run_wrk(
-        base_url,
-        plan,
-        first=first,
-        cyclic=cyclic,
-        connections=options.connections,
-        seconds=options.duration,
-        threads=options.threads,
-    )
-    return measured, warm
+    return run(options.duration, first), warm
 
 
 def measure_baseline(options: argparse.Namespace, work: Path) -> dict[str, Any]:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
 from badgekit_api.database import SessionDep
+from badgekit_api.errors import is_transient_conflict
 from badgekit_api.main import create_app
 from tests.factories.containers import create_system
 from tests.support import make_client
@@ -141,3 +144,22 @@ async def test_losing_a_lock_race_is_a_503_to_retry_and_changes_nothing(
     assert response.headers["retry-after"] == "1"
     async with engine.connect() as reader:
         assert await reader.scalar(select(text("name")).select_from(text("systems"))) == "Chicago"
+
+
+@pytest.mark.parametrize(
+    ("cause", "conflict"),
+    [
+        (sqlite3.OperationalError("database is locked"), True),  # SQLite's busy timeout
+        (sqlite3.OperationalError("no such table: badges"), False),  # a bug: stays a 500
+        (sqlite3.IntegrityError("UNIQUE constraint failed"), False),
+    ],
+)
+def test_only_a_lost_lock_race_counts_as_a_conflict_to_retry(
+    cause: Exception, conflict: bool
+) -> None:
+    wrapper = (
+        sa_exc.OperationalError
+        if isinstance(cause, sqlite3.OperationalError)
+        else sa_exc.IntegrityError
+    )
+    assert is_transient_conflict(wrapper("UPDATE systems SET name = ?", {}, cause)) is conflict

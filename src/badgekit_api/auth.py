@@ -16,16 +16,13 @@ from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from badgekit_api import signing
 from badgekit_api.config import Settings
-from badgekit_api.consumers.service import valid_secrets
+from badgekit_api.consumers.service import by_key, valid_secrets
 from badgekit_api.database import SessionDep
 from badgekit_api.errors import NotAuthorized, PayloadTooLarge
-from badgekit_api.models import Consumer
 from badgekit_api.models.base import utcnow
 from badgekit_api.models.security import MAX_JTI_LENGTH
 from badgekit_api.ratelimit import FailureLimit
@@ -162,7 +159,7 @@ async def _secrets_for(
         if not secret:
             raise NotAuthorized("Master key is not configured on this server")
         return Caller(key=key), [secret]
-    statement = select(Consumer).options(joinedload(Consumer.system)).where(Consumer.key == key)
+    statement = by_key(key)
     if session is not None:
         consumer = await session.scalar(statement)
     else:

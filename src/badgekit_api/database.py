@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -92,8 +93,22 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def write_transaction(session_factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """A short committed transaction of its own, outside any request's (webhook claims and
+    outcomes, failure counts, used token ids)."""
+    async with session_factory() as session, session.begin():
+        if session.get_bind().dialect.name == "sqlite":
+            # Take SQLite's write lock up front (see _configure_sqlite): no lock upgrades.
+            await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        yield session
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -105,7 +120,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         # be able to write its own short transactions (failure counts, used token ids).
         options["bind"] = request.app.state.engine.execution_options(sqlite_begin="IMMEDIATE")
     async with factory(**options) as session:
-        if request.method in SAFE_METHODS and _is_postgresql(request):
+        if request.method in SAFE_METHODS and request.app.state.settings.is_postgresql:
             # A read needs no transaction on PostgreSQL: under READ COMMITTED each statement
             # reads its own snapshot anyway, so BEGIN and COMMIT are two round trips for
             # nothing.
@@ -116,11 +131,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.rollback()
             raise
         await session.commit()
-
-
-def _is_postgresql(request: Request) -> bool:
-    database_url: str = request.app.state.settings.database_url
-    return database_url.startswith("postgresql")
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

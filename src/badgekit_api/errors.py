@@ -96,9 +96,8 @@ class PayloadTooLarge(BadgeKitError):
     code = "PayloadTooLarge"
 
 
-class TooManyRequests(BadgeKitError):
-    status_code = 429
-    code = "TooManyRequests"
+class _RetryLater(BadgeKitError):
+    """An error the client should simply repeat, after `Retry-After` seconds."""
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
@@ -106,25 +105,26 @@ class TooManyRequests(BadgeKitError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
-class Unavailable(BadgeKitError):
+class TooManyRequests(_RetryLater):
+    status_code = 429
+    code = "TooManyRequests"
+
+
+class Unavailable(_RetryLater):
     status_code = 503
     code = "ServiceUnavailable"
 
 
 class DatabaseUnavailable(Unavailable):
-    RETRY_AFTER_SECONDS = 5
-
     def __init__(self) -> None:
-        super().__init__("Database is unavailable")
-        self.headers = {"Retry-After": str(self.RETRY_AFTER_SECONDS)}
+        super().__init__("Database is unavailable", retry_after=5)
 
 
 class DatabaseBusy(Unavailable):
-    RETRY_AFTER_SECONDS = 1
-
     def __init__(self) -> None:
-        super().__init__("The change collided with another one at the same time: try it again")
-        self.headers = {"Retry-After": str(self.RETRY_AFTER_SECONDS)}
+        super().__init__(
+            "The change collided with another one at the same time: try it again", retry_after=1
+        )
 
 
 # PostgreSQL SQLSTATEs and MySQL/MariaDB error numbers of a transaction that lost a race
@@ -213,18 +213,18 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    cause = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
     if is_transient_conflict(exc):
         logger.warning(
             "transaction lost a lock race on %s %s: %s",
             request.method,
             loggable_path(request.scope),
-            type(exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc).__name__,
+            type(cause).__name__,
         )
         return _render(DatabaseBusy())
     if not is_database_unavailable(exc):
         return await handle_unexpected(request, exc)
     # One line, no traceback: during an outage every request lands here.
-    cause = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
     logger.warning(
         "database unavailable on %s %s: %s: %s",
         request.method,

@@ -21,9 +21,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from badgekit_api.database import SessionFactory, write_transaction
 from badgekit_api.errors import TooManyRequests
 from badgekit_api.models import FailureCounter
-from badgekit_api.webhooks.claiming import SessionFactory, write_transaction
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -101,16 +101,16 @@ def _increment(session: AsyncSession, bucket: str, window: int) -> Any:
     values = {"bucket": bucket, "time_window": window, "failures": 1}
     plus_one = {"failures": FailureCounter.failures + 1}
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg_insert = postgresql.insert(FailureCounter).values(**values)
-        return pg_insert.on_conflict_do_update(
-            index_elements=[FailureCounter.bucket, FailureCounter.time_window], set_=plus_one
-        )
     if dialect == "mysql":
         return mysql.insert(FailureCounter).values(**values).on_duplicate_key_update(**plus_one)
-    lite_insert = sqlite.insert(FailureCounter).values(**values)
-    return lite_insert.on_conflict_do_update(
-        index_elements=[FailureCounter.bucket, FailureCounter.time_window], set_=plus_one
+    # PostgreSQL and SQLite spell the upsert the same way.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(FailureCounter)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=[FailureCounter.bucket, FailureCounter.time_window], set_=plus_one
+        )
     )
 
 

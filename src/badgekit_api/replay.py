@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from sqlalchemy import CursorResult, delete
 from sqlalchemy.exc import IntegrityError
 
+from badgekit_api.database import SessionFactory, write_transaction
 from badgekit_api.models import SeenToken
-from badgekit_api.webhooks.claiming import SessionFactory, write_transaction
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

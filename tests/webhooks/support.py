@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import random
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -20,10 +21,13 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from badgekit_api.database import SessionFactory
 from badgekit_api.models import System, WebhookEvent
+from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import events, outbox
 from badgekit_api.webhooks.addresses import AddressPolicy
-from badgekit_api.webhooks.delivery import DeliveryPolicy, deliver_due
+from badgekit_api.webhooks.claiming import claim_due
+from badgekit_api.webhooks.delivery import DeliveryPolicy, by_webhook, deliver_in_order
 
 RECEIVER = "http://receiver.test/hook"
 BADGE = {"id": 11, "slug": "reader", "name": "Reader"}
@@ -94,6 +98,28 @@ def policy(**overrides: Any) -> DeliveryPolicy:
     }
     values.update(overrides)
     return DeliveryPolicy(**values)
+
+
+async def deliver_due(
+    session_factory: SessionFactory,
+    http: httpx.AsyncClient,
+    policy: DeliveryPolicy,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+) -> int:
+    """One worker pass, driven by a test: claim a batch, send every webhook's share of it
+    (the webhooks side by side), record each outcome; return how many were claimed."""
+    claimed = await claim_due(
+        session_factory, now=clock(), limit=policy.batch_size, lease=policy.lease
+    )
+    rng = random.Random()
+    await asyncio.gather(
+        *(
+            deliver_in_order(session_factory, http, policy, events, clock=clock, rng=rng)
+            for events in by_webhook(claimed).values()
+        )
+    )
+    return len(claimed)
 
 
 async def deliver(

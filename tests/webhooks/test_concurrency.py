@@ -13,17 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
-from badgekit_api.database import create_engine, create_session_factory
+from badgekit_api.database import SessionFactory, create_engine, create_session_factory
 from badgekit_api.models import System, WebhookEvent
 from badgekit_api.webhooks import outbox
-from badgekit_api.webhooks.claiming import SessionFactory
-from badgekit_api.webhooks.delivery import deliver_due
 from tests.factories.containers import create_system
 from tests.webhooks.support import (
     MockReceiver,
     add_webhook,
     award_payload,
     deliver,
+    deliver_due,
     outbox_rows,
     policy,
 )

@@ -45,10 +45,13 @@ def list_statement(system_slug: str | None = None) -> Select[Consumer]:
     return statement
 
 
+def by_key(key: str) -> Select[Consumer]:
+    """The consumer with this key (revoked or not), with its system."""
+    return select(Consumer).options(joinedload(Consumer.system)).where(Consumer.key == key)
+
+
 async def get(session: AsyncSession, key: str) -> Consumer:
-    consumer = await session.scalar(
-        select(Consumer).options(joinedload(Consumer.system)).where(Consumer.key == key)
-    )
+    consumer = await session.scalar(by_key(key))
     if consumer is None:
         raise NotFound.for_field("consumer", "key", key)
     return consumer

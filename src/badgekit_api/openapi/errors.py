@@ -110,7 +110,8 @@ STATUSES: dict[int, tuple[str, dict[str, Any]]] = {
         {"code": "InternalError", "message": "Internal server error"},
     ),
     503: (
-        "`ServiceUnavailable`: the database cannot be reached",
+        "`ServiceUnavailable`: the database cannot be reached, or the change collided with "
+        "a concurrent one; nothing was written, send it again after `Retry-After` seconds",
         {"code": "ServiceUnavailable", "message": "Database is unavailable"},
     ),
 }

@@ -11,18 +11,16 @@ that died are due again once it runs out.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, joinedload, undefer
 
+from badgekit_api.database import SessionFactory, write_transaction
 from badgekit_api.models import DeliveryStatus, WebhookEvent
-
-SessionFactory = async_sessionmaker[AsyncSession]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +35,6 @@ class ClaimedEvent:
     webhook_id: int
     url: str
     secret: str
-
-
-@asynccontextmanager
-async def write_transaction(session_factory: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """A short committed transaction, opened the way a worker's writes need it."""
-    async with session_factory() as session, session.begin():
-        if session.get_bind().dialect.name == "sqlite":
-            # Take SQLite's write lock up front (see database.py) so readers never upgrade.
-            await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        yield session
 
 
 def _pending(now: datetime) -> ColumnElement[bool]:

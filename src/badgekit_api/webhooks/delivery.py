@@ -1,9 +1,8 @@
 """Send claimed events and record the outcome: delivered, retry later, or failed.
 
 `deliver_in_order` sends one webhook's claimed events one after another; the worker
-(worker.py) runs one of those per webhook, each in a task of its own. `deliver_due` claims
-one batch and delivers all of it before it returns: a pass that tests drive step by step.
-Both take the session factory and the HTTP client as arguments.
+(worker.py) runs one of those per webhook, each in a task of its own. It takes the session
+factory and the HTTP client as arguments, so tests can drive it step by step.
 """
 
 from __future__ import annotations
@@ -21,15 +20,11 @@ import httpx
 from sqlalchemy import CursorResult, update
 
 from badgekit_api.config import Settings
+from badgekit_api.database import SessionFactory, write_transaction
 from badgekit_api.models import DeliveryStatus, WebhookEvent
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks.addresses import AddressPolicy
-from badgekit_api.webhooks.claiming import (
-    ClaimedEvent,
-    SessionFactory,
-    claim_due,
-    write_transaction,
-)
+from badgekit_api.webhooks.claiming import ClaimedEvent
 from badgekit_api.webhooks.signature import signed_headers
 
 logger = logging.getLogger(__name__)
@@ -85,38 +80,6 @@ class Outcome:
     @property
     def delivered(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
-
-
-async def deliver_due(
-    session_factory: SessionFactory,
-    http: httpx.AsyncClient,
-    policy: DeliveryPolicy,
-    *,
-    clock: Callable[[], datetime] = utcnow,
-    rng: random.Random | None = None,
-) -> int:
-    """Claim a batch of due events, send them and record each outcome; return how many.
-
-    Each webhook's events go out one after another in the order they happened; different
-    webhooks are served concurrently, so a slow or failing receiver holds up only itself.
-    """
-    claimed = await claim_due(
-        session_factory, now=clock(), limit=policy.batch_size, lease=policy.lease
-    )
-    rng = rng or random.Random()
-    results = await asyncio.gather(
-        *(
-            deliver_in_order(session_factory, http, policy, events, clock=clock, rng=rng)
-            for events in by_webhook(claimed).values()
-        ),
-        return_exceptions=True,
-    )
-    # Let every webhook's sequence finish before reporting a failure (a lost database, say):
-    # the events it left claimed become due again when their lease runs out.
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return len(claimed)
 
 
 def by_webhook(claimed: list[ClaimedEvent]) -> dict[int, list[ClaimedEvent]]:

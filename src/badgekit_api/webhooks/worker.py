@@ -20,9 +20,10 @@ from collections.abc import AsyncIterator
 import httpx
 
 from badgekit_api.config import Settings
+from badgekit_api.database import SessionFactory
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import outbox
-from badgekit_api.webhooks.claiming import ClaimedEvent, SessionFactory, claim_due
+from badgekit_api.webhooks.claiming import ClaimedEvent, claim_due
 from badgekit_api.webhooks.delivery import DeliveryPolicy, by_webhook, deliver_in_order
 
 logger = logging.getLogger(__name__)
