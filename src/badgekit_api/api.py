@@ -24,6 +24,7 @@ from badgekit_api.openbadges.container_router import router as open_badges_conta
 from badgekit_api.openbadges.router import router as open_badges_router
 from badgekit_api.programs.router import router as programs_router
 from badgekit_api.reviews.router import router as reviews_router
+from badgekit_api.routing.flat import mount
 from badgekit_api.scopes import current_scope
 from badgekit_api.systems.router import router as systems_router
 from badgekit_api.webhooks.router import router as webhooks_router
@@ -50,28 +51,23 @@ LEVELS: tuple[tuple[str, list[APIRouter]], ...] = (
 )
 
 
-def build_api_router() -> APIRouter:
-    api = APIRouter()
-    api.include_router(health_router)
-    api.include_router(images_router)
-    api.include_router(public_badges_router)
-    api.include_router(open_badges_router)
+def install_routes(target: APIRouter) -> None:
+    """Every route of the API, mounted flat into `target` (see `routing.flat`)."""
+    for router in (health_router, images_router, public_badges_router, open_badges_router):
+        mount(target, router)
     for prefix, _ in LEVELS:
         # Each container's issuer profile and badge classes, for anyone, without a token.
-        api.include_router(
+        mount(
+            target,
             open_badges_container_router,
             prefix=f"/public{prefix}",
             dependencies=[Depends(current_scope)],
         )
 
-    signed = APIRouter(dependencies=[Depends(verify_request)])
-    signed.include_router(systems_router)
-    signed.include_router(consumers_router)
+    signed = [Depends(verify_request)]
+    mount(target, systems_router, dependencies=signed)
+    mount(target, consumers_router, dependencies=signed)
     for prefix, own_routers in LEVELS:
         # Resolving the scope here 404s unknown containers even for handlers that don't ask.
-        level = APIRouter(prefix=prefix, dependencies=[Depends(current_scope)])
         for router in [*own_routers, *SCOPED_ROUTERS]:
-            level.include_router(router)
-        signed.include_router(level)
-    api.include_router(signed)
-    return api
+            mount(target, router, prefix=prefix, dependencies=[*signed, Depends(current_scope)])

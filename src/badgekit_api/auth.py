@@ -105,8 +105,9 @@ async def _verify(
 ) -> Caller:
     token = _token(request)
     try:
-        jwt_header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
+        # One parse for both: the key names the secret the signature is checked with.
+        parsed = jwt.decode_complete(token, options={"verify_signature": False})
+        jwt_header, unverified = parsed["header"], parsed["payload"]
     except jwt.PyJWTError:
         raise NotAuthorized("Token is not a valid JWT") from None
     if jwt_header.get("alg") != signing.ALGORITHM:

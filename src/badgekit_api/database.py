@@ -17,15 +17,18 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from badgekit_api.config import Settings
+from badgekit_api.connection_check import ping_idle_connections
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A pooled connection unused for this long is pinged before it is handed out again.
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
     """Build the async engine for the configured database."""
     url = make_url(settings.database_url)
     # Errors (and so tracebacks in the logs) must not quote SQL parameters: emails, secrets.
-    options: dict[str, Any] = {"pool_pre_ping": not settings.is_sqlite, "hide_parameters": True}
+    options: dict[str, Any] = {"hide_parameters": True}
     if url.get_backend_name() == "sqlite":
         options["connect_args"] = {"timeout": 30}
     else:
@@ -47,6 +50,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         _configure_sqlite(engine)
     else:
         _report_failed_connects_as_operational_errors(engine)
+        ping_idle_connections(engine, PING_AFTER_IDLE_SECONDS)
     return engine
 
 

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from badgekit_api import __version__
-from badgekit_api.api import build_api_router
+from badgekit_api.api import install_routes
 from badgekit_api.body_limit import BodyLimitMiddleware
 from badgekit_api.config import Settings
 from badgekit_api.database import create_engine, create_session_factory
@@ -17,6 +17,7 @@ from badgekit_api.errors import install_error_handlers
 from badgekit_api.nul_guard import NulGuardMiddleware
 from badgekit_api.openapi import install_openapi
 from badgekit_api.request_log import RequestLogMiddleware
+from badgekit_api.routing.index import index_routes
 from badgekit_api.shared_state import build_shared_state
 from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.worker import running_in_background
@@ -49,8 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.shared = build_shared_state(settings, app.state.session_factory)
     app.state.webhook_addresses = AddressPolicy.from_settings(settings)
     install_error_handlers(app)
-    app.include_router(build_api_router())
+    install_routes(app.router)
     install_openapi(app)
+    index_routes(app.router)
     app.add_middleware(NulGuardMiddleware)
     # The last added is the outermost: every response, a 413 included, gets its request id.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

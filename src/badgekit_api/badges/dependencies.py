@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from badgekit_api.badges import service as badge_service
-from badgekit_api.badges.serializers import BADGE_CONTAINER_OPTIONS
 from badgekit_api.database import SessionDep
 from badgekit_api.errors import InvalidParameter
 from badgekit_api.models import Badge
@@ -36,7 +35,7 @@ BadgeDep = Annotated[Badge, Depends(badge_in_scope)]
 
 async def badge_to_show(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
     """The badge named in the URL with its containers only, for `serializers.shown_badges`."""
-    return await badge_service.get(session, scope, badge_slug, options=BADGE_CONTAINER_OPTIONS)
+    return await badge_service.get(session, scope, badge_slug, lists=False)
 
 
 BadgeToShowDep = Annotated[Badge, Depends(badge_to_show)]

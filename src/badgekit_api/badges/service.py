@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -25,6 +25,7 @@ from badgekit_api.errors import Conflict, NotFound, ValidationFailed
 from badgekit_api.images.service import image_from_input, replace_image
 from badgekit_api.models import Badge
 from badgekit_api.scopes import Scope
+from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
 
 SCALAR_FIELDS = (
     "slug",
@@ -73,19 +74,32 @@ def public_statement() -> Select[Badge]:
     return select(Badge).options(*containers).where(Badge.archived.is_(False)).order_by(Badge.id)
 
 
-async def get(
-    session: AsyncSession,
-    scope: Scope,
-    slug: str,
-    *,
-    options: Sequence[ORMOption] = BADGE_LOAD_OPTIONS,
-) -> Badge:
-    """The badge with this slug in the scope (or below), loaded with `options` (by default
-    everything a response shows); 404 otherwise."""
-    badge = await session.scalar(
-        select(Badge).options(*options).where(in_scope(scope), Badge.slug == slug),
-        execution_options={"populate_existing": True},
-    )
+def _by_slug(options: Sequence[ORMOption]) -> dict[int, Select[Badge]]:
+    owned = {
+        depth: owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id)
+        for depth in SCOPE_DEPTHS
+    }
+    return {
+        depth: select(Badge)
+        .options(*options)
+        .where(owned[depth], Badge.slug == bindparam("slug"))
+        .execution_options(populate_existing=True)
+        for depth in SCOPE_DEPTHS
+    }
+
+
+# Built once per scope depth: every request naming a badge runs one, and building an ORM
+# statement with its loader options costs more CPU than running it.
+_WITH_EVERYTHING = _by_slug(BADGE_LOAD_OPTIONS)
+_WITH_CONTAINERS = _by_slug(BADGE_CONTAINER_OPTIONS)
+
+
+async def get(session: AsyncSession, scope: Scope, slug: str, *, lists: bool = True) -> Badge:
+    """The badge with this slug in the scope (or below), with everything a response shows
+    (`lists=False`: only its image and containers, for `serializers.shown_badges`); 404
+    otherwise."""
+    statements = _WITH_EVERYTHING if lists else _WITH_CONTAINERS
+    badge = await session.scalar(statements[scope.depth], {**scope.owner_ids(), "slug": slug})
     if badge is None:
         raise NotFound.for_field("badge", "slug", slug)
     return badge

@@ -36,6 +36,34 @@ class Scope:
             clause = and_(clause, program_id == self.program.id)
         return clause
 
+    @property
+    def depth(self) -> int:
+        """0 for a system, 1 for an issuer, 2 for a program."""
+        return 2 if self.program is not None else 1 if self.issuer is not None else 0
+
+    def owner_ids(self) -> dict[str, Any]:
+        """The values of the parameters in `owned_at(self.depth, ...)`."""
+        ids = {"owner_system": self.system.id}
+        if self.issuer is not None:
+            ids["owner_issuer"] = self.issuer.id
+        if self.program is not None:
+            ids["owner_program"] = self.program.id
+        return ids
+
+
+SCOPE_DEPTHS = (0, 1, 2)
+
+
+def owned_at(depth: int, system_id: Any, issuer_id: Any, program_id: Any) -> ColumnElement[bool]:
+    """`Scope.owns` with bound parameters (`Scope.owner_ids`), for statements built once
+    per depth rather than once per request."""
+    clause: ColumnElement[bool] = system_id == bindparam("owner_system")
+    if depth >= 1:
+        clause = and_(clause, issuer_id == bindparam("owner_issuer"))
+    if depth >= 2:
+        clause = and_(clause, program_id == bindparam("owner_program"))
+    return clause
+
 
 # Built once, with bound parameters: constructing an ORM statement per request costs more
 # CPU than running it. Each container comes with its image in the same query.
