@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.errors import InvalidParameter
@@ -64,8 +65,21 @@ async def fetch_page(
     """Run `statement` for one page (or all rows) and count the total when paginating."""
     if page is None:
         return list((await session.scalars(statement)).unique()), None
-    total = await session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery())
-    )
+    total = await session.scalar(_count(statement))
     rows = await session.scalars(statement.limit(page.count).offset(page.offset))
     return list(rows.unique()), PageData(page=page.page, count=page.count, total=total or 0)
+
+
+async def fetch_row_page(
+    session: AsyncSession, statement: Select[Any], params: dict[str, Any], page: Page | None
+) -> tuple[list[Row[Any]], PageData | None]:
+    """`fetch_page` for a Core statement of plain rows, run with `params`."""
+    if page is None:
+        return list(await session.execute(statement, params)), None
+    total = await session.scalar(_count(statement), params)
+    rows = await session.execute(statement.limit(page.count).offset(page.offset), params)
+    return list(rows), PageData(page=page.page, count=page.count, total=total or 0)
+
+
+def _count(statement: Select[Any]) -> Select[int]:
+    return select(func.count()).select_from(statement.order_by(None).subquery())

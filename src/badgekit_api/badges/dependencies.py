@@ -6,11 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
+from badgekit_api.badges import rows
 from badgekit_api.badges import service as badge_service
+from badgekit_api.badges.schemas import BadgeRead
 from badgekit_api.database import SessionDep
-from badgekit_api.errors import InvalidParameter
+from badgekit_api.errors import InvalidParameter, NotFound
 from badgekit_api.models import Badge
 from badgekit_api.scopes import CurrentScope
+from badgekit_api.urls import PublicUrlsDep
 
 BadgeSlug = Annotated[str, Path(description="The badge's slug")]
 
@@ -33,12 +36,20 @@ async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: Se
 BadgeDep = Annotated[Badge, Depends(badge_in_scope)]
 
 
-async def badge_to_show(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
-    """The badge named in the URL with its containers only, for `serializers.shown_badges`."""
-    return await badge_service.get(session, scope, badge_slug, lists=False)
+async def shown_badge(
+    badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep, urls: PublicUrlsDep
+) -> BadgeRead:
+    """The badge named in the URL, in the URL's container or below, as the wire shows it
+    (read as a plain row, see `rows.py`); 404 otherwise."""
+    found = await session.execute(rows.by_slug(scope), {**scope.owner_ids(), "slug": badge_slug})
+    row = found.first()
+    if row is None:
+        raise NotFound.for_field("badge", "slug", badge_slug)
+    [badge] = await rows.shown(session, [row], urls)
+    return badge
 
 
-BadgeToShowDep = Annotated[Badge, Depends(badge_to_show)]
+ShownBadgeDep = Annotated[BadgeRead, Depends(shown_badge)]
 
 
 async def archived_filter(  # async: no thread hop (see urls.py)

@@ -119,20 +119,21 @@ async def read_lists(session: AsyncSession, badge_ids: Collection[int]) -> dict[
     lists = {badge_id: BadgeLists() for badge_id in badge_ids}
     if not lists:
         return lists
-    for row in await session.execute(_LISTS, {"ids": list(lists)}):
-        shown = lists[row.badge_id]
-        if row.kind == CRITERION:
+    # Unpacked by position: a row's attribute lookup by name costs more than the rest.
+    for kind, badge_id, item_id, a, b, c, flag, number in await session.execute(
+        _LISTS, {"ids": list(lists)}
+    ):
+        shown = lists[badge_id]
+        if kind == CRITERION:
             shown.criteria.append(
-                CriterionRead(id=row.id, description=row.a, required=bool(row.flag), note=row.b)
+                CriterionRead(id=item_id, description=a, required=bool(flag), note=b)
             )
-        elif row.kind == ALIGNMENT:
-            shown.alignments.append(
-                AlignmentRead(id=row.id, name=row.a, url=row.b, description=row.c)
-            )
-        elif row.kind == CATEGORY:
-            shown.categories.append(row.a)
-        elif row.kind == TAG:
-            shown.tags.append(TagRead(id=row.id, value=row.a))
+        elif kind == ALIGNMENT:
+            shown.alignments.append(AlignmentRead(id=item_id, name=a, url=b, description=c))
+        elif kind == CATEGORY:
+            shown.categories.append(a)
+        elif kind == TAG:
+            shown.tags.append(TagRead(id=item_id, value=a))
         else:
-            shown.milestones.append({"id": row.id, "action": row.a, "numberRequired": row.number})
+            shown.milestones.append({"id": item_id, "action": a, "numberRequired": number})
     return lists

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from badgekit_api.badges import rows
 from badgekit_api.badges import service as badge_service
-from badgekit_api.badges.dependencies import ArchivedFilter, BadgeDep, BadgeToShowDep
+from badgekit_api.badges.dependencies import ArchivedFilter, BadgeDep, ShownBadgeDep
 from badgekit_api.badges.links import badge_path
 from badgekit_api.badges.schemas import (
     BadgeChanged,
@@ -14,10 +15,10 @@ from badgekit_api.badges.schemas import (
     BadgeList,
     BadgeUpdate,
 )
-from badgekit_api.badges.serializers import badge_read, shown_badges
+from badgekit_api.badges.serializers import badge_read
 from badgekit_api.body import Body
 from badgekit_api.database import SessionDep
-from badgekit_api.pagination import PageDep, fetch_page
+from badgekit_api.pagination import PageDep, fetch_row_page
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.settings_dep import SettingsDep
 from badgekit_api.urls import PublicUrlsDep
@@ -34,9 +35,10 @@ async def list_badges(
     urls: PublicUrlsDep,
 ) -> BadgeList:
     """The badges of this container and of the containers below it, in creation order."""
-    statement = badge_service.list_statement(scope, archived)
-    badges, page_data = await fetch_page(session, statement, page)
-    listing = BadgeList(badges=await shown_badges(session, badges, urls))
+    found, page_data = await fetch_row_page(
+        session, rows.listed(scope, archived), scope.owner_ids(), page
+    )
+    listing = BadgeList(badges=await rows.shown(session, found, urls))
     if page_data is not None:
         listing.page_data = page_data
     return listing
@@ -60,12 +62,9 @@ async def create_badge(
 
 
 @router.get("/{badge_slug}", response_model=BadgeEnvelope)
-async def get_badge(
-    badge: BadgeToShowDep, session: SessionDep, urls: PublicUrlsDep
-) -> BadgeEnvelope:
+async def get_badge(badge: ShownBadgeDep) -> BadgeEnvelope:
     """One badge by its slug."""
-    [shown] = await shown_badges(session, [badge], urls)
-    return BadgeEnvelope(badge=shown)
+    return BadgeEnvelope(badge=badge)
 
 
 @router.put("/{badge_slug}", response_model=BadgeChanged)

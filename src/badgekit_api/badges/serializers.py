@@ -3,18 +3,16 @@
 Anything that embeds "the full badge object" (claim codes, instances, applications,
 webhook payloads) loads badges with `BADGE_LOAD_OPTIONS` and renders them with
 `badge_read`: a fixed number of queries however many badges there are. The hot read-only
-endpoints load only `BADGE_CONTAINER_OPTIONS` and read the lists with `lists.read_lists`,
-which costs a fraction of the ORM's CPU (`shown_badges`).
+endpoints do without the ORM's loading: one badge and the badge list read plain rows
+(`rows.py`), an earner's instances load only `BADGE_CONTAINER_OPTIONS`; all of them read
+the lists with `lists.read_lists`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from badgekit_api.badges.lists import BadgeLists, read_lists
+from badgekit_api.badges.lists import BadgeLists
 from badgekit_api.badges.schemas import AlignmentRead, BadgeRead, CriterionRead, TagRead
 from badgekit_api.containers.serializers import issuer_read, program_read, system_read
 from badgekit_api.images.service import image_url
@@ -37,14 +35,6 @@ BADGE_LOAD_OPTIONS = (
     selectinload(Badge.tags),
     selectinload(Badge.milestones),
 )
-
-
-async def shown_badges(
-    session: AsyncSession, badges: Sequence[Badge], urls: PublicUrls
-) -> list[BadgeRead]:
-    """Badges loaded with `BADGE_CONTAINER_OPTIONS`, rendered with their lists."""
-    lists = await read_lists(session, [badge.id for badge in badges])
-    return [badge_read(badge, urls, lists[badge.id]) for badge in badges]
 
 
 def badge_read(badge: Badge, urls: PublicUrls, lists: BadgeLists | None = None) -> BadgeRead:

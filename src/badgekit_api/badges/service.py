@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.interfaces import ORMOption
 
 from badgekit_api.badges.children import (
     alignment,
@@ -19,7 +16,7 @@ from badgekit_api.badges.children import (
     new_tag,
 )
 from badgekit_api.badges.schemas import BadgeCreate, BadgeUpdate
-from badgekit_api.badges.serializers import BADGE_CONTAINER_OPTIONS, BADGE_LOAD_OPTIONS
+from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
 from badgekit_api.badges.slugs import free_slug
 from badgekit_api.errors import Conflict, NotFound, ValidationFailed
 from badgekit_api.images.service import image_from_input, replace_image
@@ -55,15 +52,6 @@ def in_scope(scope: Scope) -> ColumnElement[bool]:
     return scope.owns(Badge.system_id, Badge.issuer_id, Badge.program_id)
 
 
-def list_statement(scope: Scope, archived: bool | None) -> Select[Badge]:
-    """The scope's badges in creation order; `archived=None` means archived or not. They
-    come with their containers; `serializers.shown_badges` adds the lists."""
-    statement = select(Badge).options(*BADGE_CONTAINER_OPTIONS).where(in_scope(scope))
-    if archived is not None:
-        statement = statement.where(Badge.archived.is_(archived))
-    return statement.order_by(Badge.id)
-
-
 def public_statement() -> Select[Badge]:
     """Every badge that is not archived, with what its public URL needs."""
     containers = (
@@ -74,32 +62,24 @@ def public_statement() -> Select[Badge]:
     return select(Badge).options(*containers).where(Badge.archived.is_(False)).order_by(Badge.id)
 
 
-def _by_slug(options: Sequence[ORMOption]) -> dict[int, Select[Badge]]:
-    owned = {
-        depth: owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id)
-        for depth in SCOPE_DEPTHS
-    }
-    return {
-        depth: select(Badge)
-        .options(*options)
-        .where(owned[depth], Badge.slug == bindparam("slug"))
-        .execution_options(populate_existing=True)
-        for depth in SCOPE_DEPTHS
-    }
-
-
-# Built once per scope depth: every request naming a badge runs one, and building an ORM
+# Built once per scope depth: every write naming a badge runs one, and building an ORM
 # statement with its loader options costs more CPU than running it.
-_WITH_EVERYTHING = _by_slug(BADGE_LOAD_OPTIONS)
-_WITH_CONTAINERS = _by_slug(BADGE_CONTAINER_OPTIONS)
+_BY_SLUG = {
+    depth: select(Badge)
+    .options(*BADGE_LOAD_OPTIONS)
+    .where(
+        owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id),
+        Badge.slug == bindparam("slug"),
+    )
+    .execution_options(populate_existing=True)
+    for depth in SCOPE_DEPTHS
+}
 
 
-async def get(session: AsyncSession, scope: Scope, slug: str, *, lists: bool = True) -> Badge:
-    """The badge with this slug in the scope (or below), with everything a response shows
-    (`lists=False`: only its image and containers, for `serializers.shown_badges`); 404
-    otherwise."""
-    statements = _WITH_EVERYTHING if lists else _WITH_CONTAINERS
-    badge = await session.scalar(statements[scope.depth], {**scope.owner_ids(), "slug": slug})
+async def get(session: AsyncSession, scope: Scope, slug: str) -> Badge:
+    """The badge with this slug in the scope (or below), with everything a response shows;
+    404 otherwise."""
+    badge = await session.scalar(_BY_SLUG[scope.depth], {**scope.owner_ids(), "slug": slug})
     if badge is None:
         raise NotFound.for_field("badge", "slug", slug)
     return badge

@@ -1,0 +1,169 @@
+"""Badges for the read paths as plain rows: each badge with its image and its containers
+(each with its image) from one Core query, rendered straight into the wire model.
+
+Loading the same badge as an ORM entity with its eight joined relations cost several times
+the CPU of the row: per query the loader setup of every joined entity, per row an identity
+map entry and an `InstanceState` for each of them, then an attribute descriptor call for
+every value read (docs/performance.md). Writes still load entities, which they change;
+`tests/badges/test_rendering.py` checks that every path shows a badge alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, Table, and_, bindparam, select
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.badges.lists import BadgeLists, read_lists
+from badgekit_api.badges.schemas import BadgeRead
+from badgekit_api.containers.schemas import IssuerRead, ProgramRead, SystemRead
+from badgekit_api.models import Badge, Image, Issuer, Program, System
+from badgekit_api.scopes import Scope
+from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
+from badgekit_api.urls import PublicUrls
+
+_badges: Table = Badge.__table__  # type: ignore[assignment]
+_images: Table = Image.__table__  # type: ignore[assignment]
+
+BADGE_COLUMNS = (
+    *("id", "slug", "name", "strapline", "earner_description", "consumer_description"),
+    *("issuer_url", "rubric_url", "criteria_url", "time_value", "time_units"),
+    *("evidence_type", "limit", "unique", "created_at", "type", "archived"),
+)
+CONTAINER_COLUMNS = ("id", "slug", "url", "name", "description", "email")
+# Each joined table's columns come labelled `<prefix>_<column>`.
+BADGE, SYSTEM, ISSUER, PROGRAM = "b", "s", "i", "p"
+
+
+def _columns(prefix: str, table: Any, names: tuple[str, ...]) -> list[Any]:
+    return [table.c[name].label(f"{prefix}_{name}") for name in names]
+
+
+def _image_columns(prefix: str, image: Any) -> list[Any]:
+    return [image.c.slug.label(f"{prefix}_image_slug"), image.c.url.label(f"{prefix}_image_url")]
+
+
+def _build_select() -> Select[Any]:
+    owners = {
+        BADGE: _badges,
+        SYSTEM: System.__table__.alias(SYSTEM),
+        ISSUER: Issuer.__table__.alias(ISSUER),
+        PROGRAM: Program.__table__.alias(PROGRAM),
+    }
+    systems, issuers, programs = owners[SYSTEM], owners[ISSUER], owners[PROGRAM]
+    joined = (
+        _badges.join(systems, systems.c.id == _badges.c.system_id)
+        .outerjoin(issuers, issuers.c.id == _badges.c.issuer_id)
+        .outerjoin(programs, programs.c.id == _badges.c.program_id)
+    )
+    image_columns = []
+    for prefix, owner in owners.items():
+        image = _images.alias(f"{prefix}_image")
+        joined = joined.outerjoin(image, image.c.id == owner.c.image_id)
+        image_columns += _image_columns(prefix, image)
+    return select(
+        *_columns(BADGE, _badges, BADGE_COLUMNS),
+        *_columns(SYSTEM, systems, CONTAINER_COLUMNS),
+        *_columns(ISSUER, issuers, CONTAINER_COLUMNS),
+        *_columns(PROGRAM, programs, CONTAINER_COLUMNS),
+        *image_columns,
+    ).select_from(joined)
+
+
+BADGE_ROWS = _build_select()
+
+
+def _owned(depth: int) -> Any:
+    return owned_at(depth, _badges.c.system_id, _badges.c.issuer_id, _badges.c.program_id)
+
+
+# Built once per scope depth (building a statement costs more CPU than running it).
+_BY_SLUG = {
+    depth: BADGE_ROWS.where(_owned(depth), _badges.c.slug == bindparam("slug"))
+    for depth in SCOPE_DEPTHS
+}
+_LISTED = {
+    (depth, archived): BADGE_ROWS.where(
+        and_(_owned(depth), _badges.c.archived.is_(archived))
+        if archived is not None
+        else _owned(depth)
+    ).order_by(_badges.c.id)
+    for depth in SCOPE_DEPTHS
+    for archived in (True, False, None)
+}
+
+
+def by_slug(scope: Scope) -> Select[Any]:
+    """The row of the badge named by the `slug` parameter, in the scope or below it; run
+    with `{**scope.owner_ids(), "slug": ...}`."""
+    return _BY_SLUG[scope.depth]
+
+
+def listed(scope: Scope, archived: bool | None) -> Select[Any]:
+    """The rows of the scope's badges in creation order (run with `scope.owner_ids()`);
+    `archived=None` means archived or not."""
+    return _LISTED[scope.depth, archived]
+
+
+def _positions(prefix: str, names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Where each column of `prefix` is in a `BADGE_ROWS` row: rows are read by position,
+    since a lookup by name costs more than the rest of the rendering."""
+    labels = list(BADGE_ROWS.selected_columns.keys())
+    return [(name, labels.index(f"{prefix}_{name}")) for name in names]
+
+
+_BADGE_AT = _positions(BADGE, BADGE_COLUMNS)
+_CONTAINER_AT = {
+    prefix: _positions(prefix, CONTAINER_COLUMNS) for prefix in (SYSTEM, ISSUER, PROGRAM)
+}
+_IMAGE_AT = {
+    prefix: dict(_positions(prefix, ("image_slug", "image_url")))
+    for prefix in (BADGE, SYSTEM, ISSUER, PROGRAM)
+}
+ID_AT = dict(_BADGE_AT)["id"]
+
+
+def _image_url(row: Row[Any], prefix: str, urls: PublicUrls) -> str | None:
+    at = _IMAGE_AT[prefix]
+    slug = row[at["image_slug"]]
+    if slug is None:
+        return None
+    return row[at["image_url"]] or urls.image(slug)
+
+
+def _container(row: Row[Any], prefix: str, urls: PublicUrls) -> dict[str, Any] | None:
+    fields = {name: row[at] for name, at in _CONTAINER_AT[prefix]}
+    if fields["id"] is None:
+        return None
+    return {**fields, "imageUrl": _image_url(row, prefix, urls)}
+
+
+def badge_from_row(row: Row[Any], urls: PublicUrls, lists: BadgeLists) -> BadgeRead:
+    """The wire model of a `BADGE_ROWS` row, with the badge's lists."""
+    values = {name: row[at] for name, at in _BADGE_AT}
+    system = _container(row, SYSTEM, urls)
+    issuer = _container(row, ISSUER, urls)
+    program = _container(row, PROGRAM, urls)
+    assert system is not None  # every badge belongs to a system
+    values["created"] = values.pop("created_at")
+    return BadgeRead(
+        **values,
+        image_url=_image_url(row, BADGE, urls),
+        system=SystemRead.model_validate({**system, "issuers": []}),
+        issuer=IssuerRead.model_validate({**issuer, "programs": []}) if issuer else None,
+        program=ProgramRead.model_validate(program) if program else None,
+        criteria=lists.criteria,
+        alignments=lists.alignments,
+        categories=lists.categories,
+        tags=lists.tags,
+        milestones=lists.milestones,
+    )
+
+
+async def shown(session: AsyncSession, rows: list[Row[Any]], urls: PublicUrls) -> list[BadgeRead]:
+    """The badges of `BADGE_ROWS` rows as the wire shows them, their lists read in one
+    query."""
+    lists = await read_lists(session, [row[ID_AT] for row in rows])
+    return [badge_from_row(row, urls, lists[row[ID_AT]]) for row in rows]
