@@ -22,7 +22,14 @@ def badge_path(badge: Badge) -> str:
     """The badge's API path at its own level (system, issuer and program loaded)."""
     issuer = badge.issuer.slug if badge.issuer else None
     program = badge.program.slug if badge.program else None
-    return f"{container_path(badge.system.slug, issuer, program)}/badges/{quote(badge.slug)}"
+    return badge_path_of(badge.system.slug, issuer, program, badge.slug)
+
+
+def badge_path_of(
+    system_slug: str, issuer_slug: str | None, program_slug: str | None, badge_slug: str
+) -> str:
+    """`badge_path` from the slugs alone."""
+    return f"{container_path(system_slug, issuer_slug, program_slug)}/badges/{quote(badge_slug)}"
 
 
 def badge_class_url(badge: Badge, urls: PublicUrls) -> str:

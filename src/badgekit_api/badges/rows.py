@@ -24,7 +24,8 @@ from badgekit_api.scopes import Scope
 from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
 from badgekit_api.urls import PublicUrls
 
-_badges: Table = Badge.__table__  # type: ignore[assignment]
+BADGE_TABLE: Table = Badge.__table__  # type: ignore[assignment]
+_badges = BADGE_TABLE
 _images: Table = Image.__table__  # type: ignore[assignment]
 
 BADGE_COLUMNS = (

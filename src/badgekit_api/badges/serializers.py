@@ -3,9 +3,8 @@
 Anything that embeds "the full badge object" (claim codes, instances, applications,
 webhook payloads) loads badges with `BADGE_LOAD_OPTIONS` and renders them with
 `badge_read`: a fixed number of queries however many badges there are. The hot read-only
-endpoints do without the ORM's loading: one badge and the badge list read plain rows
-(`rows.py`), an earner's instances load only `BADGE_CONTAINER_OPTIONS`; all of them read
-the lists with `lists.read_lists`.
+endpoints (one badge, the badge list, an earner's instances) do without the ORM: they read
+plain rows (`rows.py`) and the lists with `lists.read_lists`.
 """
 
 from __future__ import annotations
@@ -37,10 +36,10 @@ BADGE_LOAD_OPTIONS = (
 )
 
 
-def badge_read(badge: Badge, urls: PublicUrls, lists: BadgeLists | None = None) -> BadgeRead:
-    """The badge with its containers, criteria, alignments, categories and tags: the lists
-    as given, or else from the badge's loaded relationships."""
-    lists = lists or _loaded_lists(badge)
+def badge_read(badge: Badge, urls: PublicUrls) -> BadgeRead:
+    """The badge with its containers, criteria, alignments, categories and tags, from its
+    loaded relationships (`BADGE_LOAD_OPTIONS`)."""
+    lists = _loaded_lists(badge)
     return BadgeRead(
         id=badge.id,
         slug=badge.slug,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from badgekit_api.badges.dependencies import BadgeDep
 from badgekit_api.body import Body
 from badgekit_api.database import SessionDep
+from badgekit_api.instances import rows as instance_rows
 from badgekit_api.instances import service as instance_service
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import (
@@ -22,8 +23,8 @@ from badgekit_api.instances.schemas import (
     RevokeInput,
     SkippedEarner,
 )
-from badgekit_api.instances.serializers import instance_read, shown_instances
-from badgekit_api.pagination import PageData, PageDep, fetch_page
+from badgekit_api.instances.serializers import instance_read
+from badgekit_api.pagination import PageData, PageDep, fetch_page, fetch_row_page
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.settings_dep import SettingsDep
 from badgekit_api.urls import PublicUrlsDep
@@ -123,7 +124,6 @@ async def list_earner_instances(
     urls: PublicUrlsDep,
 ) -> InstanceList:
     """The earner's standing awards of badges in this container or below; `[]` if none."""
-    instances, page_data = await fetch_page(
-        session, instance_service.earner_statement(scope, email), page
-    )
-    return _listing(await shown_instances(session, instances, urls), page_data)
+    statement, params = instance_rows.earner_statement(scope, email)
+    found, page_data = await fetch_row_page(session, statement, params, page)
+    return _listing(await instance_rows.shown(session, found, urls), page_data)

@@ -11,11 +11,10 @@ from sqlalchemy.orm import selectinload
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.instances.awarding import Awarded, Grant
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
-from badgekit_api.instances.serializers import INSTANCE_VIEW_OPTIONS, badge_payload
+from badgekit_api.instances.serializers import badge_payload
 from badgekit_api.milestones.acting import award_with_milestones
 from badgekit_api.models import Badge, BadgeInstance
 from badgekit_api.models.base import utcnow
-from badgekit_api.scopes import Scope
 from badgekit_api.urls import PublicUrls
 from badgekit_api.webhooks import events, outbox
 
@@ -27,22 +26,6 @@ def list_statement(badge: Badge) -> Select[BadgeInstance]:
         select(BadgeInstance)
         .options(selectinload(BadgeInstance.badge), selectinload(BadgeInstance.evidence))
         .where(BadgeInstance.badge_id == badge.id, BadgeInstance.live.is_(True))
-        .order_by(BadgeInstance.id)
-    )
-
-
-def earner_statement(scope: Scope, email: str) -> Select[BadgeInstance]:
-    """An earner's standing awards of badges in the scope's container or below it, for
-    `serializers.shown_instances`."""
-    return (
-        select(BadgeInstance)
-        .join(Badge, Badge.id == BadgeInstance.badge_id)
-        .options(*INSTANCE_VIEW_OPTIONS)
-        .where(
-            BadgeInstance.email == email.lower(),
-            BadgeInstance.live.is_(True),
-            scope.owns(Badge.system_id, Badge.issuer_id, Badge.program_id),
-        )
         .order_by(BadgeInstance.id)
     )
 

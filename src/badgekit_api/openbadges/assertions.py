@@ -1,8 +1,15 @@
 """Assertions: one awarded badge as Open Badges 1.0 and 2.0 documents, and the body of a
-revoked one."""
+revoked one.
+
+The documents are written from `AssertionFacts`, what they show of an award: read as one
+plain row for the JSON documents, the most requested public URL (`service.py`), or taken
+from a loaded instance where the badge page or a baked image has one anyway (`facts_of`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from badgekit_api.badges.links import badge_class_url
@@ -15,6 +22,22 @@ from badgekit_api.timestamps import iso_millis
 from badgekit_api.urls import PublicUrls
 
 
+@dataclass(frozen=True, slots=True)
+class AssertionFacts:
+    """What the hosted assertion documents show of one award."""
+
+    uid: str
+    email: str
+    salt: str
+    issued_on: datetime
+    expires: datetime | None
+    revoked: bool
+    revocation_reason: str | None
+    badge_class_url: str  # the Open Badges 1.0 badge class
+    baked_image_url: str | None  # when the badge image can be baked
+    evidence: tuple[tuple[str | None, str | None], ...]  # (url, narrative) in order
+
+
 def is_revoked(instance: BadgeInstance) -> bool:
     return instance.revoked_at is not None or not instance.live
 
@@ -25,49 +48,63 @@ def baked_url(instance: BadgeInstance, urls: PublicUrls) -> str | None:
     return baked_image_url(instance.slug, extension, urls) if extension else None
 
 
-def assertion_v1(instance: BadgeInstance, urls: PublicUrls) -> dict[str, Any]:
+def facts_of(instance: BadgeInstance, urls: PublicUrls) -> AssertionFacts:
+    """The facts of an instance loaded with its badge, image, containers and evidence."""
+    return AssertionFacts(
+        uid=instance.slug,
+        email=instance.email,
+        salt=instance.salt,
+        issued_on=instance.issued_on,
+        expires=instance.expires,
+        revoked=is_revoked(instance),
+        revocation_reason=instance.revocation_reason,
+        badge_class_url=badge_class_url(instance.badge, urls),
+        baked_image_url=baked_url(instance, urls),
+        evidence=tuple((item.url, item.narrative) for item in instance.evidence),
+    )
+
+
+def assertion_v1(facts: AssertionFacts, urls: PublicUrls) -> dict[str, Any]:
     """The original's hosted assertion: unsalted recipient hash, unix-time dates."""
     document: dict[str, Any] = {
-        "uid": instance.slug,
-        "recipient": {"identity": identity_hash(instance.email), "type": "email", "hashed": True},
-        "badge": badge_class_url(instance.badge, urls),
-        "verify": {"type": "hosted", "url": assertion_url(instance.slug, urls)},
-        "issuedOn": unix_seconds(instance.issued_on),
+        "uid": facts.uid,
+        "recipient": {"identity": identity_hash(facts.email), "type": "email", "hashed": True},
+        "badge": facts.badge_class_url,
+        "verify": {"type": "hosted", "url": assertion_url(facts.uid, urls)},
+        "issuedOn": unix_seconds(facts.issued_on),
     }
-    image = baked_url(instance, urls)
-    if image:
-        document["image"] = image
-    if instance.expires is not None:
-        document["expires"] = unix_seconds(instance.expires)
+    if facts.baked_image_url:
+        document["image"] = facts.baked_image_url
+    if facts.expires is not None:
+        document["expires"] = unix_seconds(facts.expires)
     # 1.0 evidence is one URL: the first piece of evidence that has one.
-    evidence = next((item.url for item in instance.evidence if item.url), None)
+    evidence = next((url for url, _ in facts.evidence if url), None)
     if evidence:
         document["evidence"] = evidence
     return document
 
 
-def assertion_v2(instance: BadgeInstance, urls: PublicUrls) -> dict[str, Any]:
+def assertion_v2(facts: AssertionFacts, urls: PublicUrls) -> dict[str, Any]:
     """The Open Badges 2.0 Assertion, its recipient hashed with the instance's own salt."""
     document: dict[str, Any] = {
         "@context": CONTEXT_V2,
         "type": "Assertion",
-        "id": v2(assertion_url(instance.slug, urls)),
+        "id": v2(assertion_url(facts.uid, urls)),
         "recipient": {
             "type": "email",
             "hashed": True,
-            "salt": instance.salt,
-            "identity": identity_hash(instance.email, instance.salt),
+            "salt": facts.salt,
+            "identity": identity_hash(facts.email, facts.salt),
         },
-        "badge": v2(badge_class_url(instance.badge, urls)),
+        "badge": v2(facts.badge_class_url),
         "verification": {"type": "hosted"},
-        "issuedOn": iso_millis(instance.issued_on),
+        "issuedOn": iso_millis(facts.issued_on),
     }
-    image = baked_url(instance, urls)
-    if image:
-        document["image"] = image
-    if instance.expires is not None:
-        document["expires"] = iso_millis(instance.expires)
-    evidence = [_evidence_v2(item.url, item.narrative) for item in instance.evidence]
+    if facts.baked_image_url:
+        document["image"] = facts.baked_image_url
+    if facts.expires is not None:
+        document["expires"] = iso_millis(facts.expires)
+    evidence = [_evidence_v2(url, narrative) for url, narrative in facts.evidence]
     if evidence:
         document["evidence"] = evidence
     return document
@@ -82,21 +119,28 @@ def _evidence_v2(url: str | None, narrative: str | None) -> dict[str, str]:
     return evidence
 
 
-def revoked_v1(instance: BadgeInstance) -> dict[str, Any]:
+def revoked_v1(facts: AssertionFacts) -> dict[str, Any]:
     return {
-        "uid": instance.slug,
+        "uid": facts.uid,
         "revoked": True,
-        "revocationReason": instance.revocation_reason,
+        "revocationReason": facts.revocation_reason,
     }
 
 
-def revoked_v2(instance: BadgeInstance, urls: PublicUrls) -> dict[str, Any]:
+def revoked_v2(facts: AssertionFacts, urls: PublicUrls) -> dict[str, Any]:
     """What a revoked hosted assertion answers (with 410): only what identifies it."""
     return {
         "@context": CONTEXT_V2,
         "type": "Assertion",
-        "id": v2(assertion_url(instance.slug, urls)),
-        "uid": instance.slug,
+        "id": v2(assertion_url(facts.uid, urls)),
+        "uid": facts.uid,
         "revoked": True,
-        "revocationReason": instance.revocation_reason,
+        "revocationReason": facts.revocation_reason,
     }
+
+
+def document_of(facts: AssertionFacts, urls: PublicUrls, *, version_2: bool) -> dict[str, Any]:
+    """The assertion (or, revoked, what stands in for it) in either version."""
+    if version_2:
+        return revoked_v2(facts, urls) if facts.revoked else assertion_v2(facts, urls)
+    return revoked_v1(facts) if facts.revoked else assertion_v1(facts, urls)

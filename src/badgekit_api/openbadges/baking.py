@@ -40,9 +40,15 @@ class BakingError(Exception):
 
 def bakeable_extension(image: Image | None) -> str | None:
     """`png` or `svg` when we hold the image's bytes in a format that can be baked."""
-    if image is None or image.url:
+    if image is None:
         return None
-    return EXTENSIONS.get(image.mimetype or "")
+    return stored_extension(image.url, image.mimetype)
+
+
+def stored_extension(url: str | None, mimetype: str | None) -> str | None:
+    """`bakeable_extension` of an image with this link (None when we hold its bytes) and
+    media type."""
+    return None if url else EXTENSIONS.get(mimetype or "")
 
 
 def bake(data: bytes, mimetype: str, assertion_url: str) -> bytes:

@@ -17,11 +17,11 @@ from badgekit_api.instances.links import assertion_path
 from badgekit_api.models import BadgeInstance
 from badgekit_api.openbadges import page, service
 from badgekit_api.openbadges.assertions import (
-    assertion_v1,
-    assertion_v2,
+    AssertionFacts,
+    document_of,
+    facts_of,
     is_revoked,
     revoked_v1,
-    revoked_v2,
 )
 from badgekit_api.openbadges.baked_images import bake_image, baked_image_of
 from badgekit_api.openbadges.negotiation import JSON, Choice, Version, choose
@@ -86,8 +86,10 @@ async def get_assertion(
     A revoked assertion answers 410 in every form.
     """
     choice = choose(request.headers.get("accept"), version, page=True)
-    instance = await service.get_instance(session, uid, page=choice.version is Version.PAGE)
-    return _assertion(instance, choice, urls, request)
+    if choice.version is Version.PAGE:
+        return _page(await service.get_instance(session, uid), urls)
+    facts = await service.assertion_facts(session, uid, urls)
+    return _document(facts, choice, urls, request)
 
 
 @router.get(page.STYLESHEET_PATH.removeprefix("/public"), response_class=Response)
@@ -100,18 +102,23 @@ async def get_badge_page_stylesheet() -> Response:
     )
 
 
-def _assertion(
-    instance: BadgeInstance, choice: Choice, urls: PublicUrls, request: Request | None = None
+def _page(instance: BadgeInstance, urls: PublicUrls) -> Response:
+    status_code = 410 if is_revoked(instance) else 200
+    return HTMLResponse(page.render(instance, urls), status_code, headers=PAGE_HEADERS)
+
+
+def _document(
+    facts: AssertionFacts, choice: Choice, urls: PublicUrls, request: Request | None = None
 ) -> Response:
-    revoked = is_revoked(instance)
-    status_code = 410 if revoked else 200
-    if choice.version is Version.PAGE:
-        return HTMLResponse(page.render(instance, urls), status_code, headers=PAGE_HEADERS)
-    if choice.version is Version.OB2:
-        document = revoked_v2(instance, urls) if revoked else assertion_v2(instance, urls)
-    else:
-        document = revoked_v1(instance) if revoked else assertion_v1(instance, urls)
+    document = document_of(facts, urls, version_2=choice.version is Version.OB2)
+    status_code = 410 if facts.revoked else 200
     return document_response(document, choice.media_type, status_code, request=request)
+
+
+def _assertion(instance: BadgeInstance, choice: Choice, urls: PublicUrls) -> Response:
+    if choice.version is Version.PAGE:
+        return _page(instance, urls)
+    return _document(facts_of(instance, urls), choice, urls)
 
 
 async def _baked_or_assertion(
@@ -127,7 +134,7 @@ async def _baked_or_assertion(
         raise NotFound.for_field("badgeInstance", "slug", uid)
     instance = found[uid]
     if is_revoked(instance):
-        return document_response(revoked_v1(instance), JSON, 410, negotiated=False)
+        return document_response(revoked_v1(facts_of(instance, urls)), JSON, 410, negotiated=False)
     baked = baked_image_of(instance, urls)
     if baked.extension != extension:
         return RedirectResponse(f"{assertion_path(uid)}.{baked.extension}", status_code=302)

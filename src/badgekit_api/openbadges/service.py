@@ -8,48 +8,47 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from badgekit_api.badges.links import badge_path_of
 from badgekit_api.errors import NotFound
-from badgekit_api.models import Badge, BadgeInstance, Image, Issuer, Program, System
+from badgekit_api.models import (
+    Badge,
+    BadgeInstance,
+    Image,
+    InstanceEvidence,
+    Issuer,
+    Program,
+    System,
+)
+from badgekit_api.openbadges.assertions import AssertionFacts
+from badgekit_api.openbadges.baking import stored_extension
+from badgekit_api.openbadges.links import baked_image_url
 from badgekit_api.scopes import Scope
+from badgekit_api.urls import PublicUrls
 
 
-def _instance_statement(*, page: bool) -> Select[BadgeInstance]:
-    """The instance with what its documents show, in two queries (the evidence in the
-    second): its badge, the badge's image and containers come in the instance query's own
-    joins. The HTML page also shows the containers' images and the badge's criteria; the
-    JSON documents only link the badge class, so each joined row they skip is ORM work
-    saved on the most requested public URL."""
+def _instance_statement() -> Select[BadgeInstance]:
+    """The instance with what the badge page and the baked image show, in three queries:
+    its badge, the badge's image and containers (each with its image) in the instance
+    query's own joins, then its evidence and the badge's criteria."""
     badge = joinedload(BadgeInstance.badge)
-    system, issuer, program = (
-        badge.joinedload(Badge.system),
-        badge.joinedload(Badge.issuer),
-        badge.joinedload(Badge.program),
+    return select(BadgeInstance).options(
+        badge.joinedload(Badge.image),
+        badge.joinedload(Badge.system).joinedload(System.image),
+        badge.joinedload(Badge.issuer).joinedload(Issuer.image),
+        badge.joinedload(Badge.program).joinedload(Program.image),
+        badge.selectinload(Badge.criteria),
+        selectinload(BadgeInstance.evidence),
     )
-    options = [badge.joinedload(Badge.image), selectinload(BadgeInstance.evidence)]
-    if page:
-        options += [
-            system.joinedload(System.image),
-            issuer.joinedload(Issuer.image),
-            program.joinedload(Program.image),
-            badge.selectinload(Badge.criteria),
-        ]
-    else:
-        options += [system, issuer, program]
-    return select(BadgeInstance).options(*options)
 
 
-# Built once, with a bound uid: every backpack and verifier reads assertions, and building
-# the statement with its loader options cost more CPU than running it.
-_INSTANCE_FOR = {
-    page: _instance_statement(page=page).where(BadgeInstance.slug == bindparam("uid"))
-    for page in (True, False)
-}
+# Built once, with a bound uid (building it with its loader options costs more CPU than
+# running it).
+_INSTANCE_FOR = _instance_statement().where(BadgeInstance.slug == bindparam("uid"))
 
 
-async def get_instance(session: AsyncSession, uid: str, *, page: bool = True) -> BadgeInstance:
-    """The badge instance with this uid (its slug), with its badge and evidence; 404 if none.
-    `page=False` when only a JSON document is wanted (it leaves the badge's lists out)."""
-    instance = await session.scalar(_INSTANCE_FOR[page], {"uid": uid})
+async def get_instance(session: AsyncSession, uid: str) -> BadgeInstance:
+    """The badge instance with this uid (its slug), loaded for the badge page; 404 if none."""
+    instance = await session.scalar(_INSTANCE_FOR, {"uid": uid})
     if instance is None:
         raise NotFound.for_field("badgeInstance", "slug", uid)
     return instance
@@ -57,7 +56,7 @@ async def get_instance(session: AsyncSession, uid: str, *, page: bool = True) ->
 
 async def instances_named(session: AsyncSession, *uids: str) -> dict[str, BadgeInstance]:
     """Those of the uids that name an instance, each with its instance."""
-    statement = _instance_statement(page=True).where(BadgeInstance.slug.in_(uids))
+    statement = _instance_statement().where(BadgeInstance.slug.in_(uids))
     return {instance.slug: instance for instance in await session.scalars(statement)}
 
 
@@ -88,3 +87,70 @@ async def revoked_instances(session: AsyncSession, scope: Scope) -> Sequence[Bad
         .order_by(BadgeInstance.revoked_at, BadgeInstance.id)
     )
     return (await session.scalars(statement)).all()
+
+
+_instances = BadgeInstance.__table__
+_evidence = InstanceEvidence.__table__
+_badge_rows = Badge.__table__
+_issuer_rows, _program_rows = Issuer.__table__, Program.__table__
+_image_rows = Image.__table__
+# The JSON documents' one row, built once: the instance, its badge's slug and containers'
+# slugs (for the badge class URL) and its badge's image link and type (for the baked one).
+_FACTS = (
+    select(
+        _instances.c.id,
+        _instances.c.slug,
+        _instances.c.email,
+        _instances.c.salt,
+        _instances.c.issued_on,
+        _instances.c.expires,
+        _instances.c.revoked_at,
+        _instances.c.live,
+        _instances.c.revocation_reason,
+        _badge_rows.c.slug.label("badge_slug"),
+        System.__table__.c.slug.label("system_slug"),
+        _issuer_rows.c.slug.label("issuer_slug"),
+        _program_rows.c.slug.label("program_slug"),
+        _image_rows.c.slug.label("image_slug"),
+        _image_rows.c.url.label("image_url"),
+        _image_rows.c.mimetype.label("image_type"),
+    )
+    .select_from(
+        _instances.join(_badge_rows, _badge_rows.c.id == _instances.c.badge_id)
+        .join(System.__table__, System.__table__.c.id == _badge_rows.c.system_id)
+        .outerjoin(_issuer_rows, _issuer_rows.c.id == _badge_rows.c.issuer_id)
+        .outerjoin(_program_rows, _program_rows.c.id == _badge_rows.c.program_id)
+        .outerjoin(_image_rows, _image_rows.c.id == _badge_rows.c.image_id)
+    )
+    .where(_instances.c.slug == bindparam("uid"))
+)
+_EVIDENCE_OF = (
+    select(_evidence.c.url, _evidence.c.narrative)
+    .where(_evidence.c.instance_id == bindparam("id"))
+    .order_by(_evidence.c.id)
+)
+
+
+async def assertion_facts(session: AsyncSession, uid: str, urls: PublicUrls) -> AssertionFacts:
+    """What the JSON documents of the assertion with this uid show, read as plain rows (an
+    ORM load of the instance with its badge and containers cost most of the request's
+    CPU); 404 if there is none."""
+    row = (await session.execute(_FACTS, {"uid": uid})).first()
+    if row is None:
+        raise NotFound.for_field("badgeInstance", "slug", uid)
+    found = await session.execute(_EVIDENCE_OF, {"id": row.id})
+    evidence = tuple((url, narrative) for url, narrative in found)
+    path = badge_path_of(row.system_slug, row.issuer_slug, row.program_slug, row.badge_slug)
+    extension = stored_extension(row.image_url, row.image_type) if row.image_slug else None
+    return AssertionFacts(
+        uid=row.slug,
+        email=row.email,
+        salt=row.salt,
+        issued_on=row.issued_on,
+        expires=row.expires,
+        revoked=row.revoked_at is not None or not row.live,
+        revocation_reason=row.revocation_reason,
+        badge_class_url=urls.absolute(f"/public{path}"),
+        baked_image_url=baked_image_url(row.slug, extension, urls) if extension else None,
+        evidence=evidence,
+    )

@@ -1,0 +1,87 @@
+"""An earner's instances as plain rows: each instance with its badge row (`badges/rows.py`)
+in one Core query, its evidence in a second, rendered straight into the wire model.
+
+`GET .../instances/{email}` is what an issuer's site calls to show an earner's backpack
+page; loading the instances and their badges as ORM entities cost most of its CPU.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.badges import rows as badge_rows
+from badgekit_api.badges.lists import read_lists
+from badgekit_api.instances.links import assertion_url
+from badgekit_api.instances.schemas import EvidenceRead, InstanceRead
+from badgekit_api.models import BadgeInstance, InstanceEvidence
+from badgekit_api.scopes import Scope
+from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
+from badgekit_api.urls import PublicUrls
+
+_instances: Table = BadgeInstance.__table__  # type: ignore[assignment]
+_evidence: Table = InstanceEvidence.__table__  # type: ignore[assignment]
+_badges = badge_rows.BADGE_TABLE
+
+INSTANCE_COLUMNS = ("id", "slug", "email", "expires", "issued_on", "claim_code", "comment")
+
+# The instance's columns come after the badge's, so `badge_from_row` reads the same
+# positions in these rows as in `BADGE_ROWS`.
+_EARNER_ROWS = badge_rows.BADGE_ROWS.add_columns(
+    *(_instances.c[name].label(f"n_{name}") for name in INSTANCE_COLUMNS)
+).join(_instances, _instances.c.badge_id == _badges.c.id)
+_AT = {
+    name: list(_EARNER_ROWS.selected_columns.keys()).index(f"n_{name}") for name in INSTANCE_COLUMNS
+}
+# Built once per scope depth (building a statement costs more CPU than running it).
+_BY_EARNER = {
+    depth: _EARNER_ROWS.where(
+        _instances.c.email == bindparam("email"),
+        _instances.c.live.is_(True),
+        owned_at(depth, _badges.c.system_id, _badges.c.issuer_id, _badges.c.program_id),
+    ).order_by(_instances.c.id)
+    for depth in SCOPE_DEPTHS
+}
+_EVIDENCE = (
+    select(_evidence.c.instance_id, _evidence.c.url, _evidence.c.narrative)
+    .where(_evidence.c.instance_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_evidence.c.id)
+)
+
+
+def earner_statement(scope: Scope, email: str) -> tuple[Select[Any], dict[str, Any]]:
+    """An earner's standing awards of badges in the scope's container or below it, and the
+    parameters to run it with."""
+    return _BY_EARNER[scope.depth], {**scope.owner_ids(), "email": email.lower()}
+
+
+async def shown(
+    session: AsyncSession, rows: list[Row[Any]], urls: PublicUrls
+) -> list[InstanceRead]:
+    """The instances of `earner_statement` rows as the wire shows them: their badges'
+    lists and their evidence read in one query each."""
+    if not rows:
+        return []
+    lists = await read_lists(session, {row[badge_rows.ID_AT] for row in rows})
+    evidence: defaultdict[int, list[EvidenceRead]] = defaultdict(list)
+    found = await session.execute(_EVIDENCE, {"ids": [row[_AT["id"]] for row in rows]})
+    for instance_id, url, narrative in found:
+        evidence[instance_id].append(EvidenceRead(url=url, narrative=narrative))
+    return [
+        InstanceRead(
+            slug=row[_AT["slug"]],
+            email=row[_AT["email"]],
+            expires=row[_AT["expires"]],
+            issued_on=row[_AT["issued_on"]],
+            claim_code=row[_AT["claim_code"]],
+            assertion_url=assertion_url(row[_AT["slug"]], urls),
+            badge=badge_rows.badge_from_row(row, urls, lists[row[badge_rows.ID_AT]]),
+            evidence=evidence[row[_AT["id"]]],
+            comment=row[_AT["comment"]],
+        )
+        for row in rows
+    ]
