@@ -65,7 +65,7 @@ async def fetch_page(
     """Run `statement` for one page (or all rows) and count the total when paginating."""
     if page is None:
         return list((await session.scalars(statement)).unique()), None
-    total = await session.scalar(_count(statement))
+    total = await session.scalar(count_of(statement))
     rows = await session.scalars(statement.limit(page.count).offset(page.offset))
     return list(rows.unique()), PageData(page=page.page, count=page.count, total=total or 0)
 
@@ -76,10 +76,11 @@ async def fetch_row_page(
     """`fetch_page` for a Core statement of plain rows, run with `params`."""
     if page is None:
         return list(await session.execute(statement, params)), None
-    total = await session.scalar(_count(statement), params)
+    total = await session.scalar(count_of(statement), params)
     rows = await session.execute(statement.limit(page.count).offset(page.offset), params)
     return list(rows), PageData(page=page.page, count=page.count, total=total or 0)
 
 
-def _count(statement: Select[Any]) -> Select[int]:
+def count_of(statement: Select[Any]) -> Select[int]:
+    """How many rows `statement` gives (the `total` of `pageData`)."""
     return select(func.count()).select_from(statement.order_by(None).subquery())

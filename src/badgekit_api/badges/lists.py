@@ -85,7 +85,7 @@ def _or_null(column: Any) -> Any:
 
 # One round trip for all five lists, built once (constructing a statement costs more CPU
 # than running it). Each list is shown in the order its items were added.
-_LISTS = union_all(
+LISTS = union_all(
     _part(
         CRITERION,
         _criteria.c.badge_id,
@@ -121,7 +121,7 @@ async def read_lists(session: AsyncSession, badge_ids: Collection[int]) -> dict[
         return lists
     # Unpacked by position: a row's attribute lookup by name costs more than the rest.
     for kind, badge_id, item_id, a, b, c, flag, number in await session.execute(
-        _LISTS, {"ids": list(lists)}
+        LISTS, {"ids": list(lists)}
     ):
         shown = lists[badge_id]
         if kind == CRITERION:

@@ -46,7 +46,9 @@ def _image_columns(prefix: str, image: Any) -> list[Any]:
     return [image.c.slug.label(f"{prefix}_image_slug"), image.c.url.label(f"{prefix}_image_url")]
 
 
-def _build_select() -> Select[Any]:
+def badge_rows_from(base: Any = BADGE_TABLE) -> Select[Any]:
+    """`BADGE_ROWS` reading from `base`: the badges table, or a join that holds it and
+    should come first (the planner keeps the written order of this many joins)."""
     owners = {
         BADGE: _badges,
         SYSTEM: System.__table__.alias(SYSTEM),
@@ -55,7 +57,7 @@ def _build_select() -> Select[Any]:
     }
     systems, issuers, programs = owners[SYSTEM], owners[ISSUER], owners[PROGRAM]
     joined = (
-        _badges.join(systems, systems.c.id == _badges.c.system_id)
+        base.join(systems, systems.c.id == _badges.c.system_id)
         .outerjoin(issuers, issuers.c.id == _badges.c.issuer_id)
         .outerjoin(programs, programs.c.id == _badges.c.program_id)
     )
@@ -73,7 +75,7 @@ def _build_select() -> Select[Any]:
     ).select_from(joined)
 
 
-BADGE_ROWS = _build_select()
+BADGE_ROWS = badge_rows_from()
 
 
 def _owned(depth: int) -> Any:

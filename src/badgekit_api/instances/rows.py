@@ -29,11 +29,14 @@ _badges = badge_rows.BADGE_TABLE
 
 INSTANCE_COLUMNS = ("id", "slug", "email", "expires", "issued_on", "claim_code", "comment")
 
-# The instance's columns come after the badge's, so `badge_from_row` reads the same
-# positions in these rows as in `BADGE_ROWS`.
-_EARNER_ROWS = badge_rows.BADGE_ROWS.add_columns(
-    *(_instances.c[name].label(f"n_{name}") for name in INSTANCE_COLUMNS)
-).join(_instances, _instances.c.badge_id == _badges.c.id)
+# From the instances (an earner's few, by the email index) to their badges: written the
+# other way round, PostgreSQL joined every badge of the system with its containers and
+# images first (300 ms with 100,000 badges), since it keeps the written order of this
+# many joins. The instance's columns come after the badge's, so `badge_from_row` reads
+# the same positions in these rows as in `BADGE_ROWS`.
+_EARNER_ROWS = badge_rows.badge_rows_from(
+    _instances.join(_badges, _badges.c.id == _instances.c.badge_id)
+).add_columns(*(_instances.c[name].label(f"n_{name}") for name in INSTANCE_COLUMNS))
 _AT = {
     name: list(_EARNER_ROWS.selected_columns.keys()).index(f"n_{name}") for name in INSTANCE_COLUMNS
 }

@@ -96,7 +96,7 @@ _issuer_rows, _program_rows = Issuer.__table__, Program.__table__
 _image_rows = Image.__table__
 # The JSON documents' one row, built once: the instance, its badge's slug and containers'
 # slugs (for the badge class URL) and its badge's image link and type (for the baked one).
-_FACTS = (
+ASSERTION_FACTS = (
     select(
         _instances.c.id,
         _instances.c.slug,
@@ -135,7 +135,7 @@ async def assertion_facts(session: AsyncSession, uid: str, urls: PublicUrls) -> 
     """What the JSON documents of the assertion with this uid show, read as plain rows (an
     ORM load of the instance with its badge and containers cost most of the request's
     CPU); 404 if there is none."""
-    row = (await session.execute(_FACTS, {"uid": uid})).first()
+    row = (await session.execute(ASSERTION_FACTS, {"uid": uid})).first()
     if row is None:
         raise NotFound.for_field("badgeInstance", "slug", uid)
     found = await session.execute(_EVIDENCE_OF, {"id": row.id})
