@@ -18,8 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 
+from badgekit_api.badges import rows as badge_rows
+from badgekit_api.badges.lists import LISTS
+from badgekit_api.instances import rows as instance_rows
+from badgekit_api.models import System
+from badgekit_api.openbadges.service import ASSERTION_FACTS
+from badgekit_api.pagination import Page
+from badgekit_api.scopes import Scope
 from bench import __main__ as bench
 from bench import report
 from bench.seed import DOMAIN, SYSTEM, Seeded, SeededBadge, earner_email
@@ -170,53 +178,52 @@ async def load(url: str, badges: int, instances: int) -> Seeded:
     return seeded
 
 
-# The statements the hot endpoints run, as the ORM writes them (parameters inlined).
-def hot_queries(seeded: Seeded) -> dict[str, str]:
+# The statements the hot endpoints run: the server's own, with their parameters inlined
+# (hand-written copies once hid that an earner's instances read every badge first).
+def hot_queries(seeded: Seeded, system_id: int) -> dict[str, str]:
     middle = seeded.badges[len(seeded.badges) // 2].slug
     uid = seeded.assertion_uids[len(seeded.assertion_uids) // 2]
     email = seeded.earners[len(seeded.earners) // 2]
-    last_page = (len(seeded.badges) // 50 - 1) * 50
-    system = f"(SELECT id FROM systems WHERE slug = '{SYSTEM}')"
-    return {
-        "one badge": f"SELECT * FROM badges WHERE system_id = {system} AND slug = '{middle}'",
-        "badge list, first page": (
-            f"SELECT * FROM badges WHERE system_id = {system} AND archived IS false "
-            "ORDER BY id LIMIT 50 OFFSET 0"
-        ),
-        "badge list, last page": (
-            f"SELECT * FROM badges WHERE system_id = {system} AND archived IS false "
-            f"ORDER BY id LIMIT 50 OFFSET {last_page}"
-        ),
-        "badge list, total": (
-            f"SELECT count(*) FROM badges WHERE system_id = {system} AND archived IS false"
-        ),
-        "criteria of a page of badges": (
-            "SELECT * FROM badge_criteria WHERE badge_id IN "
-            "(SELECT id FROM badges ORDER BY id LIMIT 50) ORDER BY id"
-        ),
-        "public assertion": (
-            "SELECT * FROM badge_instances JOIN badges ON badges.id = badge_instances.badge_id "
-            f"WHERE badge_instances.slug = '{uid}'"
-        ),
-        "an earner's instances": (
-            "SELECT badge_instances.* FROM badge_instances "
-            "JOIN badges ON badges.id = badge_instances.badge_id "
-            f"WHERE badge_instances.email = '{email}' AND badge_instances.live IS true "
-            f"AND badges.system_id = {system} ORDER BY badge_instances.id"
-        ),
-        "award: does the earner hold it": (
-            "SELECT * FROM badge_instances WHERE badge_id = "
-            f"(SELECT id FROM badges WHERE system_id = {system} AND slug = '{middle}') "
-            f"AND email IN ('{email}') AND live IS true"
-        ),
+    scope = Scope(system=System(id=system_id))
+    owner = scope.owner_ids()
+    first_page, first_params = badge_rows.listed(scope, False, Page(1, 50))
+    last_page, last_params = badge_rows.listed(scope, False, Page(len(seeded.badges) // 50, 50))
+    first_ids = list(range(1, 51))
+    earner, earner_params = instance_rows.earner_statement(scope, email)
+    statements: dict[str, tuple[Any, dict[str, Any]]] = {
+        "one badge": (badge_rows.by_slug(scope), {**owner, "slug": middle}),
+        "badge list, first page": (first_page, first_params),
+        "badge list, last page": (last_page, last_params),
+        "badge list, total": (badge_rows.listed_total(scope, False), owner),
+        "the lists of a page of badges": (LISTS, {"ids": first_ids}),
+        "public assertion": (ASSERTION_FACTS, {"uid": uid}),
+        "an earner's instances": (earner, earner_params),
     }
+    queries = {
+        name: _inlined(statement, params) for name, (statement, params) in statements.items()
+    }
+    # The award's holder check, as `instances/awarding.py` words it.
+    queries["award: does the earner hold it"] = (
+        "SELECT * FROM badge_instances WHERE badge_id = "
+        f"(SELECT id FROM badges WHERE system_id = {system_id} AND slug = '{middle}') "
+        f"AND email IN ('{email}') AND live IS true"
+    )
+    return queries
+
+
+def _inlined(statement: Any, params: dict[str, Any]) -> str:
+    compiled = statement.params(**params).compile(
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    return str(compiled)
 
 
 async def explain(url: str, seeded: Seeded) -> dict[str, str]:
     connection = await asyncpg.connect(_dsn(url))
     plans: dict[str, str] = {}
     try:
-        for name, sql in hot_queries(seeded).items():
+        system_id = await connection.fetchval("SELECT id FROM systems WHERE slug = $1", SYSTEM)
+        for name, sql in hot_queries(seeded, system_id).items():
             rows = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plans[name] = "\n".join(row[0] for row in rows)
     finally:

@@ -18,7 +18,7 @@ from badgekit_api.badges.schemas import (
 from badgekit_api.badges.serializers import badge_read
 from badgekit_api.body import Body
 from badgekit_api.database import SessionDep
-from badgekit_api.pagination import PageDep, fetch_row_page
+from badgekit_api.pagination import PageData, PageDep
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.settings_dep import SettingsDep
 from badgekit_api.urls import PublicUrlsDep
@@ -35,12 +35,12 @@ async def list_badges(
     urls: PublicUrlsDep,
 ) -> BadgeList:
     """The badges of this container and of the containers below it, in creation order."""
-    found, page_data = await fetch_row_page(
-        session, rows.listed(scope, archived), scope.owner_ids(), page
-    )
+    statement, params = rows.listed(scope, archived, page)
+    found = list(await session.execute(statement, params))
     listing = BadgeList(badges=await rows.shown(session, found, urls))
-    if page_data is not None:
-        listing.page_data = page_data
+    if page is not None:
+        total = await session.scalar(rows.listed_total(scope, archived), scope.owner_ids())
+        listing.page_data = PageData(page=page.page, count=page.count, total=total or 0)
     return listing
 
 

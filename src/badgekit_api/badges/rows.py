@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, select
+from sqlalchemy import Integer, Select, Table, and_, bindparam, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from badgekit_api.badges.lists import BadgeLists, read_lists
 from badgekit_api.badges.schemas import BadgeRead
 from badgekit_api.containers.schemas import IssuerRead, ProgramRead, SystemRead
 from badgekit_api.models import Badge, Image, Issuer, Program, System
+from badgekit_api.pagination import Page, count_of
 from badgekit_api.scopes import Scope
 from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
 from badgekit_api.urls import PublicUrls
@@ -87,15 +88,32 @@ _BY_SLUG = {
     depth: BADGE_ROWS.where(_owned(depth), _badges.c.slug == bindparam("slug"))
     for depth in SCOPE_DEPTHS
 }
-_LISTED = {
-    (depth, archived): BADGE_ROWS.where(
-        and_(_owned(depth), _badges.c.archived.is_(archived))
-        if archived is not None
-        else _owned(depth)
-    ).order_by(_badges.c.id)
-    for depth in SCOPE_DEPTHS
-    for archived in (True, False, None)
+_LISTINGS = [(depth, archived) for depth in SCOPE_DEPTHS for archived in (True, False, None)]
+
+
+def _listed_where(depth: int, archived: bool | None) -> Any:
+    if archived is None:
+        return _owned(depth)
+    return and_(_owned(depth), _badges.c.archived.is_(archived))
+
+
+_LISTED_IDS = {
+    key: select(_badges.c.id).where(_listed_where(*key)).order_by(_badges.c.id) for key in _LISTINGS
 }
+_LISTED = {key: BADGE_ROWS.where(_listed_where(*key)).order_by(_badges.c.id) for key in _LISTINGS}
+
+
+def _page_rows(ids: Select[Any]) -> Select[Any]:
+    # The page's ids first, through the index, then the joins for those rows alone: a
+    # LIMIT/OFFSET on the joined rows made the database join every row it skipped (0.9 s
+    # for the last page of 100,000 badges, against 50 ms).
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    page = ids.limit(limit).offset(offset).subquery("page")
+    return badge_rows_from(page.join(_badges, _badges.c.id == page.c.id)).order_by(_badges.c.id)
+
+
+_LISTED_PAGE = {key: _page_rows(_LISTED_IDS[key]) for key in _LISTINGS}
+_LISTED_TOTAL = {key: count_of(_LISTED_IDS[key]) for key in _LISTINGS}
 
 
 def by_slug(scope: Scope) -> Select[Any]:
@@ -104,10 +122,24 @@ def by_slug(scope: Scope) -> Select[Any]:
     return _BY_SLUG[scope.depth]
 
 
-def listed(scope: Scope, archived: bool | None) -> Select[Any]:
-    """The rows of the scope's badges in creation order (run with `scope.owner_ids()`);
-    `archived=None` means archived or not."""
-    return _LISTED[scope.depth, archived]
+def listed(
+    scope: Scope, archived: bool | None, page: Page | None
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The rows of the scope's badges in creation order (all, or the page), and the
+    parameters to run them with; `archived=None` means archived or not."""
+    params = scope.owner_ids()
+    if page is None:
+        return _LISTED[scope.depth, archived], params
+    return _LISTED_PAGE[scope.depth, archived], {
+        **params,
+        "limit": page.count,
+        "offset": page.offset,
+    }
+
+
+def listed_total(scope: Scope, archived: bool | None) -> Select[int]:
+    """How many badges `listed` has in all (run with `scope.owner_ids()`)."""
+    return _LISTED_TOTAL[scope.depth, archived]
 
 
 def _positions(prefix: str, names: tuple[str, ...]) -> list[tuple[str, int]]:
