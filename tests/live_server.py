@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -26,9 +27,30 @@ TEST_SETTINGS: dict[str, Any] = {
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on, to bind later (a test server, a receiver that goes down
+    and comes back on the same port).
+
+    Taken below the kernel's ephemeral range: a port from inside it can be handed to an
+    outgoing connection (to the database, say) before the test binds it, which then fails
+    with "address already in use" (seen in CI)."""
+    first_ephemeral = _first_ephemeral_port()
+    for _ in range(200):
+        port = random.randrange(10_000, max(first_ephemeral, 20_000))
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port below {first_ephemeral}")
+
+
+def _first_ephemeral_port() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+            return int(ports.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
 
 
 def server_env(database_url: str, extra: dict[str, str]) -> dict[str, str]:
