@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.badges.lists import BadgeLists, read_lists
 from badgekit_api.badges.schemas import BadgeRead
 from badgekit_api.containers.schemas import IssuerRead, ProgramRead, SystemRead
+from badgekit_api.images.service import image_link
 from badgekit_api.models import Badge, Image, Issuer, Program, System
 from badgekit_api.pagination import Page, count_of
 from badgekit_api.scopes import Scope
@@ -142,19 +143,19 @@ def listed_total(scope: Scope, archived: bool | None) -> Select[int]:
     return _LISTED_TOTAL[scope.depth, archived]
 
 
-def _positions(prefix: str, names: tuple[str, ...]) -> list[tuple[str, int]]:
-    """Where each column of `prefix` is in a `BADGE_ROWS` row: rows are read by position,
-    since a lookup by name costs more than the rest of the rendering."""
-    labels = list(BADGE_ROWS.selected_columns.keys())
+def positions(statement: Select[Any], prefix: str, names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Where each column `<prefix>_<name>` is in the statement's rows: rows are read by
+    position, since a lookup by name costs more than the rest of the rendering."""
+    labels = list(statement.selected_columns.keys())
     return [(name, labels.index(f"{prefix}_{name}")) for name in names]
 
 
-_BADGE_AT = _positions(BADGE, BADGE_COLUMNS)
+_BADGE_AT = positions(BADGE_ROWS, BADGE, BADGE_COLUMNS)
 _CONTAINER_AT = {
-    prefix: _positions(prefix, CONTAINER_COLUMNS) for prefix in (SYSTEM, ISSUER, PROGRAM)
+    prefix: positions(BADGE_ROWS, prefix, CONTAINER_COLUMNS) for prefix in (SYSTEM, ISSUER, PROGRAM)
 }
 _IMAGE_AT = {
-    prefix: dict(_positions(prefix, ("image_slug", "image_url")))
+    prefix: dict(positions(BADGE_ROWS, prefix, ("image_slug", "image_url")))
     for prefix in (BADGE, SYSTEM, ISSUER, PROGRAM)
 }
 ID_AT = dict(_BADGE_AT)["id"]
@@ -165,7 +166,7 @@ def _image_url(row: Row[Any], prefix: str, urls: PublicUrls) -> str | None:
     slug = row[at["image_slug"]]
     if slug is None:
         return None
-    return row[at["image_url"]] or urls.image(slug)
+    return image_link(row[at["image_url"]], slug, urls)
 
 
 def _container(row: Row[Any], prefix: str, urls: PublicUrls) -> dict[str, Any] | None:

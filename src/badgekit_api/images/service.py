@@ -83,9 +83,12 @@ async def replace_image(session: AsyncSession, old: Image | None, new: Image) ->
 def image_url(image: Image | None, urls: PublicUrls) -> str | None:
     if image is None:
         return None
-    if image.url:
-        return image.url
-    return urls.image(image.slug)
+    return image_link(image.url, image.slug, urls)
+
+
+def image_link(url: str | None, slug: str, urls: PublicUrls) -> str:
+    """Where an image is shown: its own link, or the copy we serve."""
+    return url or urls.image(slug)
 
 
 # Every column that can point at an image. Images are never shared between owners.

@@ -37,9 +37,7 @@ INSTANCE_COLUMNS = ("id", "slug", "email", "expires", "issued_on", "claim_code",
 _EARNER_ROWS = badge_rows.badge_rows_from(
     _instances.join(_badges, _badges.c.id == _instances.c.badge_id)
 ).add_columns(*(_instances.c[name].label(f"n_{name}") for name in INSTANCE_COLUMNS))
-_AT = {
-    name: list(_EARNER_ROWS.selected_columns.keys()).index(f"n_{name}") for name in INSTANCE_COLUMNS
-}
+_AT = dict(badge_rows.positions(_EARNER_ROWS, "n", INSTANCE_COLUMNS))
 # Built once per scope depth (building a statement costs more CPU than running it).
 _BY_EARNER = {
     depth: _EARNER_ROWS.where(
@@ -56,6 +54,16 @@ _EVIDENCE = (
 )
 
 
+async def read_evidence(
+    session: AsyncSession, instance_ids: list[int]
+) -> defaultdict[int, list[tuple[str | None, str | None]]]:
+    """Each instance's evidence as (url, narrative), in the order it was given."""
+    evidence: defaultdict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for instance_id, url, narrative in await session.execute(_EVIDENCE, {"ids": instance_ids}):
+        evidence[instance_id].append((url, narrative))
+    return evidence
+
+
 def earner_statement(scope: Scope, email: str) -> tuple[Select[Any], dict[str, Any]]:
     """An earner's standing awards of badges in the scope's container or below it, and the
     parameters to run it with."""
@@ -70,10 +78,7 @@ async def shown(
     if not rows:
         return []
     lists = await read_lists(session, {row[badge_rows.ID_AT] for row in rows})
-    evidence: defaultdict[int, list[EvidenceRead]] = defaultdict(list)
-    found = await session.execute(_EVIDENCE, {"ids": [row[_AT["id"]] for row in rows]})
-    for instance_id, url, narrative in found:
-        evidence[instance_id].append(EvidenceRead(url=url, narrative=narrative))
+    evidence = await read_evidence(session, [row[_AT["id"]] for row in rows])
     return [
         InstanceRead(
             slug=row[_AT["slug"]],
@@ -83,7 +88,10 @@ async def shown(
             claim_code=row[_AT["claim_code"]],
             assertion_url=assertion_url(row[_AT["slug"]], urls),
             badge=badge_rows.badge_from_row(row, urls, lists[row[badge_rows.ID_AT]]),
-            evidence=evidence[row[_AT["id"]]],
+            evidence=[
+                EvidenceRead(url=url, narrative=narrative)
+                for url, narrative in evidence[row[_AT["id"]]]
+            ],
             comment=row[_AT["comment"]],
         )
         for row in rows

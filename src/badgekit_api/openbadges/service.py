@@ -10,11 +10,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from badgekit_api.badges.links import badge_path_of
 from badgekit_api.errors import NotFound
+from badgekit_api.instances.rows import read_evidence
 from badgekit_api.models import (
     Badge,
     BadgeInstance,
     Image,
-    InstanceEvidence,
     Issuer,
     Program,
     System,
@@ -90,10 +90,9 @@ async def revoked_instances(session: AsyncSession, scope: Scope) -> Sequence[Bad
 
 
 _instances = BadgeInstance.__table__
-_evidence = InstanceEvidence.__table__
-_badge_rows = Badge.__table__
-_issuer_rows, _program_rows = Issuer.__table__, Program.__table__
-_image_rows = Image.__table__
+_badge_table = Badge.__table__
+_issuer_table, _program_table = Issuer.__table__, Program.__table__
+_image_table = Image.__table__
 # The JSON documents' one row, built once: the instance, its badge's slug and containers'
 # slugs (for the badge class URL) and its badge's image link and type (for the baked one).
 ASSERTION_FACTS = (
@@ -107,27 +106,22 @@ ASSERTION_FACTS = (
         _instances.c.revoked_at,
         _instances.c.live,
         _instances.c.revocation_reason,
-        _badge_rows.c.slug.label("badge_slug"),
+        _badge_table.c.slug.label("badge_slug"),
         System.__table__.c.slug.label("system_slug"),
-        _issuer_rows.c.slug.label("issuer_slug"),
-        _program_rows.c.slug.label("program_slug"),
-        _image_rows.c.slug.label("image_slug"),
-        _image_rows.c.url.label("image_url"),
-        _image_rows.c.mimetype.label("image_type"),
+        _issuer_table.c.slug.label("issuer_slug"),
+        _program_table.c.slug.label("program_slug"),
+        _image_table.c.slug.label("image_slug"),
+        _image_table.c.url.label("image_url"),
+        _image_table.c.mimetype.label("image_type"),
     )
     .select_from(
-        _instances.join(_badge_rows, _badge_rows.c.id == _instances.c.badge_id)
-        .join(System.__table__, System.__table__.c.id == _badge_rows.c.system_id)
-        .outerjoin(_issuer_rows, _issuer_rows.c.id == _badge_rows.c.issuer_id)
-        .outerjoin(_program_rows, _program_rows.c.id == _badge_rows.c.program_id)
-        .outerjoin(_image_rows, _image_rows.c.id == _badge_rows.c.image_id)
+        _instances.join(_badge_table, _badge_table.c.id == _instances.c.badge_id)
+        .join(System.__table__, System.__table__.c.id == _badge_table.c.system_id)
+        .outerjoin(_issuer_table, _issuer_table.c.id == _badge_table.c.issuer_id)
+        .outerjoin(_program_table, _program_table.c.id == _badge_table.c.program_id)
+        .outerjoin(_image_table, _image_table.c.id == _badge_table.c.image_id)
     )
     .where(_instances.c.slug == bindparam("uid"))
-)
-_EVIDENCE_OF = (
-    select(_evidence.c.url, _evidence.c.narrative)
-    .where(_evidence.c.instance_id == bindparam("id"))
-    .order_by(_evidence.c.id)
 )
 
 
@@ -138,8 +132,7 @@ async def assertion_facts(session: AsyncSession, uid: str, urls: PublicUrls) -> 
     row = (await session.execute(ASSERTION_FACTS, {"uid": uid})).first()
     if row is None:
         raise NotFound.for_field("badgeInstance", "slug", uid)
-    found = await session.execute(_EVIDENCE_OF, {"id": row.id})
-    evidence = tuple((url, narrative) for url, narrative in found)
+    evidence = await read_evidence(session, [row.id])
     path = badge_path_of(row.system_slug, row.issuer_slug, row.program_slug, row.badge_slug)
     extension = stored_extension(row.image_url, row.image_type) if row.image_slug else None
     return AssertionFacts(
@@ -152,5 +145,5 @@ async def assertion_facts(session: AsyncSession, uid: str, urls: PublicUrls) -> 
         revocation_reason=row.revocation_reason,
         badge_class_url=urls.absolute(f"/public{path}"),
         baked_image_url=baked_image_url(row.slug, extension, urls) if extension else None,
-        evidence=evidence,
+        evidence=tuple(evidence[row.id]),
     )

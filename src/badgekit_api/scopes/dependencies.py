@@ -29,12 +29,7 @@ class Scope:
 
     def owns(self, system_id: Any, issuer_id: Any, program_id: Any) -> ColumnElement[bool]:
         """A WHERE clause for rows (badges, ...) that live in this container or below it."""
-        clause: ColumnElement[bool] = system_id == self.system.id
-        if self.issuer is not None:
-            clause = and_(clause, issuer_id == self.issuer.id)
-        if self.program is not None:
-            clause = and_(clause, program_id == self.program.id)
-        return clause
+        return owned_at(self.depth, system_id, issuer_id, program_id, self.owner_ids())
 
     @property
     def depth(self) -> int:
@@ -54,14 +49,25 @@ class Scope:
 SCOPE_DEPTHS = (0, 1, 2)
 
 
-def owned_at(depth: int, system_id: Any, issuer_id: Any, program_id: Any) -> ColumnElement[bool]:
-    """`Scope.owns` with bound parameters (`Scope.owner_ids`), for statements built once
-    per depth rather than once per request."""
-    clause: ColumnElement[bool] = system_id == bindparam("owner_system")
+def owned_at(
+    depth: int,
+    system_id: Any,
+    issuer_id: Any,
+    program_id: Any,
+    values: dict[str, Any] | None = None,
+) -> ColumnElement[bool]:
+    """The WHERE clause of rows in a container of this depth or below, its parameters
+    bound to `values` (`Scope.owner_ids`), or left to bind at execution for statements
+    built once per depth rather than once per request."""
+
+    def owner(name: str) -> Any:
+        return bindparam(name) if values is None else bindparam(name, values[name], unique=True)
+
+    clause: ColumnElement[bool] = system_id == owner("owner_system")
     if depth >= 1:
-        clause = and_(clause, issuer_id == bindparam("owner_issuer"))
+        clause = and_(clause, issuer_id == owner("owner_issuer"))
     if depth >= 2:
-        clause = and_(clause, program_id == bindparam("owner_program"))
+        clause = and_(clause, program_id == owner("owner_program"))
     return clause
 
 
