@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,6 +46,29 @@ class FailureLimit:
         return f"{self.kind}:{hashlib.sha256(subject.encode()).hexdigest()[:64]}"
 
 
+@dataclass(frozen=True, slots=True)
+class WindowCheck:
+    """One limit's bucket in the current window, ready to be compared with its count."""
+
+    limit: FailureLimit
+    bucket: str
+    window: int
+    seconds_left: float
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The parameters of `FAILURES_IN_WINDOW`."""
+        return {"failure_bucket": self.bucket, "failure_window": self.window}
+
+    def enforce(self, failures: int) -> None:
+        if failures >= self.limit.per_window:
+            retry_after = max(1, math.ceil(self.seconds_left))
+            raise TooManyRequests(
+                f"{self.limit.message}; try again in {retry_after} seconds",
+                retry_after=retry_after,
+            )
+
+
 class CounterStore(Protocol):
     async def counts(
         self, buckets: Sequence[str], window: int, session: AsyncSession | None = None
@@ -59,6 +82,19 @@ _COUNTS = select(FailureCounter.bucket, FailureCounter.failures).where(
     FailureCounter.bucket.in_(bindparam("buckets", expanding=True)),
     FailureCounter.time_window == bindparam("window"),
 )
+
+
+# The same count as one column, for a caller that reads it in a statement of its own (the
+# auth check reads it with the URL's containers): 0 when the bucket has no row.
+FAILURES_IN_WINDOW = func.coalesce(
+    select(FailureCounter.failures)
+    .where(
+        FailureCounter.bucket == bindparam("failure_bucket"),
+        FailureCounter.time_window == bindparam("failure_window"),
+    )
+    .scalar_subquery(),
+    0,
+).label("failures_in_window")
 
 
 class DatabaseCounters:
@@ -152,6 +188,22 @@ class FailureLimiter:
         self.clock = clock
         self.window_seconds = window_seconds
 
+    @property
+    def in_database(self) -> bool:
+        """Whether the counters are rows a request's own statements can read."""
+        return isinstance(self.store, DatabaseCounters)
+
+    def window_check(
+        self, limit: FailureLimit, subject: str, now: float | None = None
+    ) -> WindowCheck | None:
+        """The check of one (limit, subject) in the window of `now` (default: the clock's
+        time); None when the limit is off."""
+        if not limit.per_window:
+            return None
+        now = self.clock() if now is None else now
+        window = self._window(now)
+        return WindowCheck(limit, limit.bucket(subject), window, self._window_end(window) - now)
+
     async def check(
         self, *checks: tuple[FailureLimit, str], session: AsyncSession | None = None
     ) -> None:
@@ -160,19 +212,19 @@ class FailureLimiter:
         A caller that already holds a session passes it: taking a second connection while
         holding one can exhaust the pool under load, every request waiting for another.
         """
-        active = [(limit, limit.bucket(subject)) for limit, subject in checks if limit.per_window]
+        now = self.clock()  # one window for all of them
+        active = [
+            check
+            for check in (self.window_check(limit, subject, now) for limit, subject in checks)
+            if check is not None
+        ]
         if not active:
             return
-        now = self.clock()
-        window = self._window(now)
-        counts = await self.store.counts([bucket for _, bucket in active], window, session)
-        for limit, bucket in active:
-            if counts.get(bucket, 0) >= limit.per_window:
-                retry_after = max(1, math.ceil(self._window_end(window) - now))
-                raise TooManyRequests(
-                    f"{limit.message}; try again in {retry_after} seconds",
-                    retry_after=retry_after,
-                )
+        counts = await self.store.counts(
+            [check.bucket for check in active], active[0].window, session
+        )
+        for check in active:
+            check.enforce(counts.get(check.bucket, 0))
 
     async def record(self, *failures: tuple[FailureLimit, str]) -> None:
         """Count one failure for each (limit, subject)."""

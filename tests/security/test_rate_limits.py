@@ -23,7 +23,7 @@ from badgekit_api.config import Settings
 from badgekit_api.models import FailureCounter
 from badgekit_api.ratelimit import DatabaseCounters, FailureLimit, FailureLimiter, RedisCounters
 from tests.factories.badges import create_badge
-from tests.factories.containers import create_system
+from tests.factories.containers import create_system, create_tree
 from tests.live_server import running_server
 from tests.security.support import (
     FakeClock,
@@ -92,6 +92,39 @@ async def test_too_many_bad_tokens_from_one_client_get_429_until_the_window_ends
         clock.advance(0.5)  # the next window
         assert (await attacker.get("/systems", headers=good())).status_code == 200
         assert_error(await attacker.get("/systems", headers=bad()), 403, "NotAuthorized")
+
+
+# Where the counters are in the database, a route under a container reads the count in
+# the statement that resolves the URL's containers: the limit must hold there just the
+# same, whether the containers exist or not, and a refused token must never tell which
+# containers exist (403 before 404).
+SCOPED_PATHS = [
+    "/systems/chicago/issuers/library/programs/readers/badges",
+    "/systems/chicago/issuers/nowhere/badges",
+    "/systems/nowhere/badges",
+]
+
+
+@pytest.mark.parametrize("path", SCOPED_PATHS, ids=["containers there", "no issuer", "no system"])
+async def test_the_limit_holds_on_routes_under_a_container(
+    limited: tuple[FastAPI, FakeClock], client: httpx.AsyncClient, path: str
+) -> None:
+    app, clock = limited
+    await create_tree(client)
+    async with client_of(app, "10.0.0.1") as attacker:
+        for _ in range(LIMIT):
+            assert_error(await attacker.get(path, headers=bad(path)), 403, "NotAuthorized")
+        clock.advance(20)
+        assert_too_many(await attacker.get(path, headers=bad(path)), 40)
+        assert_too_many(await attacker.get(path, headers=good(path)), 40)
+        clock.advance(40)
+        answer = await attacker.get(path, headers=good(path))
+    if "nowhere" in path:
+        container = "issuer" if "issuers/nowhere" in path else "system"
+        body = assert_error(answer, 404, "ResourceNotFound")
+        assert container in body["message"]
+    else:
+        assert answer.status_code == 200, answer.text
 
 
 async def test_other_clients_are_not_limited(limited: tuple[FastAPI, FakeClock]) -> None:

@@ -19,8 +19,9 @@ from sqlalchemy import select
 from badgekit_api.config import Settings
 from badgekit_api.models import SeenToken
 from badgekit_api.replay import DatabaseSeenTokens, RedisSeenTokens
+from tests.factories.badges import LEVEL_PREFIXES, badge_body
 from tests.factories.consumers import create_consumer
-from tests.factories.containers import create_system
+from tests.factories.containers import create_system, create_tree
 from tests.live_server import running_server
 from tests.security.support import (
     REDIS_URL,
@@ -158,6 +159,29 @@ async def test_each_new_jti_is_accepted(replay_app: FastAPI) -> None:
         for _ in range(3):
             headers = token_header("GET", "/systems", **fresh_claims())
             assert (await anon.get("/systems", headers=headers)).status_code == 200
+
+
+async def test_under_replay_protection_routes_under_containers_work(
+    replay_app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """The check of a token id gives the request's connection back first (a rollback): the
+    containers read with the failure count before it must not be used expired."""
+    await create_tree(client)
+    program = LEVEL_PREFIXES["program"]
+    body = json.dumps(badge_body(slug="replayed")).encode()
+    async with client_of(replay_app) as anon:
+        headers = {**JSON, **token_header("POST", f"{program}/badges", body, **fresh_claims())}
+        created = await anon.post(f"{program}/badges", content=body, headers=headers)
+        assert created.status_code == 201, created.text
+        path = f"{program}/badges/replayed"
+        shown = await anon.get(path, headers=token_header("GET", path, **fresh_claims()))
+    assert shown.status_code == 200, shown.text
+    badge = shown.json()["badge"]
+    assert (badge["system"]["slug"], badge["issuer"]["slug"], badge["program"]["slug"]) == (
+        "chicago",
+        "library",
+        "readers",
+    )
 
 
 @pytest.mark.parametrize(

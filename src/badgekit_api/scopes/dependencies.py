@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
-from sqlalchemy import ColumnElement, and_, bindparam, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -47,6 +49,9 @@ class Scope:
 
 
 SCOPE_DEPTHS = (0, 1, 2)
+# The path parameter and the name of the container at each depth.
+_SLUG_PARAMS = ("system_slug", "issuer_slug", "program_slug")
+_CONTAINERS = ("system", "issuer", "program")
 
 
 def owned_at(
@@ -71,62 +76,112 @@ def owned_at(
     return clause
 
 
-# Built once, with bound parameters: constructing an ORM statement per request costs more
-# CPU than running it. Each container comes with its image in the same query.
-_SYSTEM_BY_SLUG = (
-    select(System).options(joinedload(System.image)).where(System.slug == bindparam("slug"))
-)
-_ISSUER_BY_SLUG = (
-    select(Issuer)
-    .options(joinedload(Issuer.image))
-    .where(Issuer.system_id == bindparam("parent"), Issuer.slug == bindparam("slug"))
-)
-_PROGRAM_BY_SLUG = (
-    select(Program)
-    .options(joinedload(Program.image))
-    .where(Program.issuer_id == bindparam("parent"), Program.slug == bindparam("slug"))
-)
+def scope_depth(path_params: Mapping[str, Any]) -> int:
+    """How deep the URL's containers go (see `Scope.depth`)."""
+    if "issuer_slug" not in path_params:
+        return 0
+    return 2 if "program_slug" in path_params else 1
 
 
-async def _system(session: AsyncSession, system_slug: str) -> Scope:
-    system = await session.scalar(_SYSTEM_BY_SLUG, {"slug": system_slug})
-    if system is None:
-        raise NotFound.for_field("system", "slug", system_slug)
-    return Scope(system=system)
-
-
-async def _issuer(session: AsyncSession, parent: Scope, issuer_slug: str) -> Scope:
-    issuer = await session.scalar(
-        _ISSUER_BY_SLUG, {"parent": parent.system.id, "slug": issuer_slug}
+def _chain(depth: int) -> Select[Any]:
+    """The system and, as deep as the URL goes, its issuer and program (each with its image)
+    in one statement: an issuer or program the URL names that is not there comes back as
+    None beside its parent, so a 404 still names the outermost container missing."""
+    statement = (
+        select(System)
+        .options(joinedload(System.image))
+        .where(System.slug == bindparam(_SLUG_PARAMS[0]))
     )
-    if issuer is None:
-        raise NotFound.for_field("issuer", "slug", issuer_slug)
-    return Scope(system=parent.system, issuer=issuer)
+    # Each level below the system: its table, the column naming its parent, the parent's id.
+    below = ((Issuer, Issuer.system_id, System.id), (Program, Program.issuer_id, Issuer.id))
+    for level, (table, parent_column, parent_id) in enumerate(below[:depth], start=1):
+        slug_matches = table.slug == bindparam(_SLUG_PARAMS[level])
+        statement = (
+            statement.add_columns(table)
+            .outerjoin(table, and_(parent_column == parent_id, slug_matches))
+            .options(joinedload(table.image))
+        )
+    return statement
 
 
-async def _program(session: AsyncSession, parent: Scope, program_slug: str) -> Scope:
-    assert parent.issuer is not None
-    program = await session.scalar(
-        _PROGRAM_BY_SLUG, {"parent": parent.issuer.id, "slug": program_slug}
-    )
-    if program is None:
-        raise NotFound.for_field("program", "slug", program_slug)
-    return Scope(system=parent.system, issuer=parent.issuer, program=program)
+# Built once per depth: constructing an ORM statement per request costs more CPU than
+# running it.
+_CHAINS = {depth: _chain(depth) for depth in SCOPE_DEPTHS}
+
+
+@cache
+def _chain_with(depth: int, extra: ColumnElement[Any]) -> Select[Any]:
+    return _CHAINS[depth].add_columns(extra)
+
+
+def _slugs(path_params: Mapping[str, Any], depth: int) -> dict[str, Any]:
+    return {name: path_params[name] for name in _SLUG_PARAMS[: depth + 1]}
+
+
+def _scope_of(row: Row[Any] | None, path_params: Mapping[str, Any], depth: int) -> Scope:
+    """The scope in a row of `_chain(depth)`, or the 404 of its outermost missing container."""
+    found = [] if row is None else list(row[: depth + 1])
+    for level in range(depth + 1):
+        if level >= len(found) or found[level] is None:
+            name = _CONTAINERS[level]
+            raise NotFound.for_field(name, "slug", path_params[_SLUG_PARAMS[level]])
+    return Scope(*found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """A scope resolved ahead of `current_scope` (or its 404), with the session it was
+    read in: its objects belong to that session and are only handed to the same one."""
+
+    session: AsyncSession
+    scope: Scope | None
+    missing: NotFound | None
+
+
+_RESOLVED = "badgekit_resolved_scope"
+
+
+async def resolve_ahead(
+    request: Request, session: AsyncSession, extra: ColumnElement[Any], values: dict[str, Any]
+) -> Any:
+    """Resolve the URL's containers now, in one statement with `extra` as its last column,
+    and return that column's value; `current_scope` then answers from what was read. None
+    when the system is not there (no row: `extra` must never be None itself).
+
+    The auth check reads its failure counter this way: one round trip for both."""
+    depth = scope_depth(request.path_params)
+    values = {**values, **_slugs(request.path_params, depth)}
+    row = (await session.execute(_chain_with(depth, extra), values)).first()
+    try:
+        resolved = _Resolved(session, _scope_of(row, request.path_params, depth), None)
+    except NotFound as missing:
+        resolved = _Resolved(session, None, missing)
+    setattr(request.state, _RESOLVED, resolved)
+    return None if row is None else row[-1]
+
+
+def forget_resolved(request: Request) -> None:
+    """Drop a scope resolved ahead: its session was rolled back, which expires its objects."""
+    if hasattr(request.state, _RESOLVED):
+        delattr(request.state, _RESOLVED)
 
 
 async def current_scope(request: Request, session: SessionDep) -> Scope:
-    """The container the URL names, resolved (or 404ed) from the outside in, once a request.
+    """The container the URL names, resolved (or 404ed) once a request, outermost first.
 
     Which levels to resolve is read from the matched path parameters, so one dependency
     serves the routers mounted under every scope prefix.
     """
-    params = request.path_params
-    scope = await _system(session, params["system_slug"])
-    if "issuer_slug" in params:
-        scope = await _issuer(session, scope, params["issuer_slug"])
-        if "program_slug" in params:
-            scope = await _program(session, scope, params["program_slug"])
-    return scope
+    ahead: _Resolved | None = getattr(request.state, _RESOLVED, None)
+    if ahead is not None and ahead.session is session:
+        if ahead.missing is not None:
+            raise ahead.missing
+        assert ahead.scope is not None
+        return ahead.scope
+    depth = scope_depth(request.path_params)
+    values = _slugs(request.path_params, depth)
+    row = (await session.execute(_CHAINS[depth], values)).first()
+    return _scope_of(row, request.path_params, depth)
 
 
 CurrentScope = Annotated[Scope, Depends(current_scope)]
