@@ -172,7 +172,8 @@ async def run_database(
     result: dict[str, Any] = {"database": database, "scenarios": {}}
     result["baseline"] = measure_baseline(options, work)
     log_path = work / f"server-{database}.log"
-    with badgekit_server(database_url, env, workers=options.workers, log_path=log_path) as url:
+    with badgekit_server(database_url, env, workers=options.workers, log_path=log_path) as server:
+        url = server.url
         if preloaded is None:
             log(f"{database}: seeding through the API at {url}")
         seeded = await (preloaded or _seed_through_api(options))(url)
@@ -194,6 +195,8 @@ async def run_database(
                 result["claim_check"] = dataclasses.asdict(check)
                 row["wrong"] += check.wrong
             row["ratio"] = row["rate"] / result["baseline"]["rate"]
+            # Right after the load: what each worker holds once the scenario has run.
+            row["worker_rss_mb"] = round(max(server.worker_rss_mb(), default=0.0), 1)
             result["scenarios"][scenario.name] = row
     if not options.skip_query_counts:
         counts = await _query_counts(database_url, seeded, scenarios)

@@ -17,6 +17,7 @@ TARGET_RATIOS = {
     "mixed": 0.025,
 }
 TARGET_P99_MS = 50.0
+WORKER_RSS_LIMIT_MB = 150.0
 # The original BadgeKit API (Node.js, MariaDB) on the same kind of machine: req/s, p99 ms.
 ORIGINAL = {
     "health": (9214, 11.5),
@@ -31,8 +32,8 @@ ORIGINAL = {
 }
 HEADER = (
     "| scenario | req/s | vs baseline | target | p50 ms | p90 ms | p99 ms | errors | wrong "
-    "| queries | original req/s (p99 ms) | met |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |"
+    "| queries | worker RSS MB | original req/s (p99 ms) | met |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |"
 )
 
 
@@ -66,6 +67,7 @@ def _line(name: str, row: dict[str, Any]) -> str:
         _errors(row),
         str(row["wrong"]),
         f"{queries:g}" if isinstance(queries, float | int) else str(queries),
+        f"{row['worker_rss_mb']:.0f}" if row.get("worker_rss_mb") else "?",
         f"{original_rate:,} ({original_p99:g})",
         "yes" if meets_target(name, row) else "no",
     ]
@@ -83,6 +85,16 @@ def markdown(database: str, result: dict[str, Any]) -> str:
         HEADER,
         *(_line(name, row) for name, row in result["scenarios"].items()),
     ]
+    largest = max(
+        (row.get("worker_rss_mb") or 0 for row in result["scenarios"].values()), default=0
+    )
+    if largest:
+        within = "within" if largest < WORKER_RSS_LIMIT_MB else "over"
+        lines += [
+            "",
+            f"Largest worker RSS after a scenario: {largest:.0f} MB ({within} the "
+            f"{WORKER_RSS_LIMIT_MB:.0f} MB a worker may use under load).",
+        ]
     claims = result.get("claim_check")
     if claims:
         lines += [

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -30,18 +31,47 @@ def migrate(database_url: str, env: dict[str, str]) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running `badgekit-api serve`: its URL, and its process (which leads a process
+    group of its own: uvicorn's workers are in it)."""
+
+    url: str
+    pid: int
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each uvicorn worker, in MB (10^6 bytes), read from /proc."""
+        sizes = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == self.pid:
+                continue
+            try:
+                # Fields after the command name (which may hold spaces): state, ppid, pgrp.
+                group = int((entry / "stat").read_text().rpartition(")")[2].split()[2])
+                if group != self.pid or b"spawn_main" not in (entry / "cmdline").read_bytes():
+                    continue
+                status = (entry / "status").read_text()
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile, or not ours to read
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) * 1024 / 1e6)
+        return sizes
+
+
 @contextmanager
 def badgekit_server(
     database_url: str, env: dict[str, str], *, workers: int, log_path: Path
-) -> Iterator[str]:
-    """`badgekit-api serve --workers N` as in production (webhook worker on); yields its URL."""
+) -> Iterator[Server]:
+    """`badgekit-api serve --workers N` as in production (webhook worker on)."""
     port = free_port()
     command = [
         *(sys.executable, "-m", "badgekit_api.cli", "serve", "--no-migrate"),
         *("--host", HOST, "--port", str(port), "--workers", str(workers)),
     ]
     with _process(command, {**env, "DATABASE_URL": database_url}, log_path) as process:
-        yield _ready(f"http://{HOST}:{port}", "/healthcheck", process, log_path)
+        url = _ready(f"http://{HOST}:{port}", "/healthcheck", process, log_path)
+        yield Server(url, process.pid)
 
 
 @contextmanager

@@ -36,7 +36,11 @@ def test_the_benchmark_runs_every_scenario_and_checks_its_results(tmp_path: Path
         assert row["errors"] == 0, (name, row["error_detail"])
         assert row["wrong"] == 0, name
         assert row["queries"] >= 0, name
+        # Each worker's resident memory was found and read (a server worker holds tens of MB).
+        assert 20 < row["worker_rss_mb"] < 1000, name
     claims = sqlite["claim_check"]
     assert claims["codes_tried"] > 0
     assert claims["won_more_than_once"] == claims["won_but_not_claimed"] == 0
-    assert "| claim a code (4 claimers per code)" in (tmp_path / "latest.md").read_text()
+    report = (tmp_path / "latest.md").read_text()
+    assert "| claim a code (4 claimers per code)" in report
+    assert "Largest worker RSS after a scenario" in report
