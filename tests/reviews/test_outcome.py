@@ -9,7 +9,8 @@ import orjson
 import pytest
 from fastapi import FastAPI
 
-from badgekit_api.models import Criterion, ReviewItem
+from badgekit_api.badges.schemas import CriterionRead
+from badgekit_api.models import ReviewItem
 from badgekit_api.reviews.outcome import approves
 from tests.factories.assessment import (
     application_path,
@@ -32,9 +33,9 @@ NONE_REQUIRED = [
 ]
 
 
-def criteria(*required: bool) -> list[Criterion]:
+def criteria(*required: bool) -> list[CriterionRead]:
     return [
-        Criterion(id=number, description=f"c{number}", required=flag)
+        CriterionRead(id=number, description=f"c{number}", required=flag, note=None)
         for number, flag in enumerate(required, start=1)
     ]
 
@@ -61,7 +62,7 @@ def verdicts(**satisfied: bool) -> list[ReviewItem]:
     ],
 )
 def test_approval_needs_every_deciding_criterion_satisfied(
-    badge_criteria: list[Criterion], items: list[ReviewItem], approved: bool
+    badge_criteria: list[CriterionRead], items: list[ReviewItem], approved: bool
 ) -> None:
     assert approves(badge_criteria, items) is approved
 

@@ -29,11 +29,20 @@ ARCHIVED_VALUES: dict[str, bool | None] = {
 
 
 async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
-    """The badge named in the URL, in the URL's container or below it; 404 otherwise."""
-    return await badge_service.get(session, scope, badge_slug)
+    """The badge named in the URL, in the URL's container or below it, to show or act on
+    (award, claim, apply for) but not to change itself; 404 otherwise."""
+    return await badge_service.get_shown(session, scope, badge_slug)
 
 
 BadgeDep = Annotated[Badge, Depends(badge_in_scope)]
+
+
+async def badge_to_edit(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
+    """The badge named in the URL with all its relationships loaded, to be changed."""
+    return await badge_service.get(session, scope, badge_slug)
+
+
+EditableBadgeDep = Annotated[Badge, Depends(badge_to_edit)]
 
 
 async def shown_badge(

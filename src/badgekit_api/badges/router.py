@@ -6,7 +6,12 @@ from fastapi import APIRouter, Response
 
 from badgekit_api.badges import rows
 from badgekit_api.badges import service as badge_service
-from badgekit_api.badges.dependencies import ArchivedFilter, BadgeDep, ShownBadgeDep
+from badgekit_api.badges.dependencies import (
+    ArchivedFilter,
+    BadgeDep,
+    EditableBadgeDep,
+    ShownBadgeDep,
+)
 from badgekit_api.badges.links import badge_path
 from badgekit_api.badges.schemas import (
     BadgeChanged,
@@ -69,7 +74,7 @@ async def get_badge(badge: ShownBadgeDep) -> BadgeEnvelope:
 
 @router.put("/{badge_slug}", response_model=BadgeChanged)
 async def update_badge(
-    badge: BadgeDep,
+    badge: EditableBadgeDep,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,

@@ -1,14 +1,17 @@
 """A badge as every endpoint shows it, and the loader options that make that query-free.
 
 Anything that embeds "the full badge object" (claim codes, instances, applications,
-webhook payloads) loads badges with `BADGE_LOAD_OPTIONS` and renders them with
-`badge_read`: a fixed number of queries however many badges there are. The hot read-only
-endpoints (one badge, the badge list, an earner's instances) do without the ORM: they read
-plain rows (`rows.py`) and the lists with `lists.read_lists`.
+webhook payloads) renders it with `badge_read`: a fixed number of queries however many
+badges there are. A badge named in the URL comes with its lists read in one plain query
+and remembered on it (`remember_lists`, see `service.get_shown`); other badges come with
+their list relationships loaded (`BADGE_LOAD_OPTIONS`). The hot read-only endpoints (one
+badge, the badge list, an earner's instances) do without the ORM: they read plain rows
+(`rows.py`) and the lists with `lists.read_lists`.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
 
 from badgekit_api.badges.lists import BadgeLists
@@ -36,10 +39,21 @@ BADGE_LOAD_OPTIONS = (
 )
 
 
+# Where a badge's remembered lists are kept: the ORM's per-object dictionary for the
+# application's own use, which lives and dies with the object (one session, one request).
+_REMEMBERED_LISTS = "badgekit_shown_lists"
+
+
+def remember_lists(badge: Badge, lists: BadgeLists) -> None:
+    """Have `badge_read` show these lists (read for this badge as it stands) instead of
+    its list relationships, which may then stay unloaded."""
+    inspect(badge).info[_REMEMBERED_LISTS] = lists
+
+
 def badge_read(badge: Badge, urls: PublicUrls) -> BadgeRead:
-    """The badge with its containers, criteria, alignments, categories and tags, from its
-    loaded relationships (`BADGE_LOAD_OPTIONS`)."""
-    lists = _loaded_lists(badge)
+    """The badge with its containers, criteria, alignments, categories and tags: the lists
+    remembered for it, or else its loaded relationships (`BADGE_LOAD_OPTIONS`)."""
+    lists = badge_lists(badge)
     return BadgeRead(
         id=badge.id,
         slug=badge.slug,
@@ -68,6 +82,13 @@ def badge_read(badge: Badge, urls: PublicUrls) -> BadgeRead:
         tags=lists.tags,
         milestones=lists.milestones,
     )
+
+
+def badge_lists(badge: Badge) -> BadgeLists:
+    """What the badge shows in its lists: those remembered for it, or else its loaded
+    relationships."""
+    remembered: BadgeLists | None = inspect(badge).info.get(_REMEMBERED_LISTS)
+    return remembered if remembered is not None else _loaded_lists(badge)
 
 
 def _loaded_lists(badge: Badge) -> BadgeLists:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from badgekit_api.badges.children import (
     alignment,
@@ -15,8 +18,13 @@ from badgekit_api.badges.children import (
     new_category,
     new_tag,
 )
+from badgekit_api.badges.lists import read_lists
 from badgekit_api.badges.schemas import BadgeCreate, BadgeUpdate
-from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
+from badgekit_api.badges.serializers import (
+    BADGE_CONTAINER_OPTIONS,
+    BADGE_LOAD_OPTIONS,
+    remember_lists,
+)
 from badgekit_api.badges.slugs import free_slug
 from badgekit_api.errors import Conflict, NotFound, ValidationFailed
 from badgekit_api.images.service import image_from_input, replace_image
@@ -62,26 +70,47 @@ def public_statement() -> Select[Badge]:
     return select(Badge).options(*containers).where(Badge.archived.is_(False)).order_by(Badge.id)
 
 
+def _by_slug(depth: int, options: Sequence[ORMOption]) -> Select[Badge]:
+    return (
+        select(Badge)
+        .options(*options)
+        .where(
+            owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id),
+            Badge.slug == bindparam("slug"),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
 # Built once per scope depth: every write naming a badge runs one, and building an ORM
 # statement with its loader options costs more CPU than running it.
-_BY_SLUG = {
-    depth: select(Badge)
-    .options(*BADGE_LOAD_OPTIONS)
-    .where(
-        owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id),
-        Badge.slug == bindparam("slug"),
-    )
-    .execution_options(populate_existing=True)
-    for depth in SCOPE_DEPTHS
-}
+_BY_SLUG = {depth: _by_slug(depth, BADGE_LOAD_OPTIONS) for depth in SCOPE_DEPTHS}
+_SHOWN_BY_SLUG = {depth: _by_slug(depth, BADGE_CONTAINER_OPTIONS) for depth in SCOPE_DEPTHS}
+
+
+async def _one(
+    session: AsyncSession, statements: dict[int, Select[Badge]], scope: Scope, slug: str
+) -> Badge:
+    badge = await session.scalar(statements[scope.depth], {**scope.owner_ids(), "slug": slug})
+    if badge is None:
+        raise NotFound.for_field("badge", "slug", slug)
+    return badge
 
 
 async def get(session: AsyncSession, scope: Scope, slug: str) -> Badge:
-    """The badge with this slug in the scope (or below), with everything a response shows;
-    404 otherwise."""
-    badge = await session.scalar(_BY_SLUG[scope.depth], {**scope.owner_ids(), "slug": slug})
-    if badge is None:
-        raise NotFound.for_field("badge", "slug", slug)
+    """The badge with this slug in the scope (or below), with every relationship loaded, to
+    be changed; 404 otherwise."""
+    return await _one(session, _BY_SLUG, scope, slug)
+
+
+async def get_shown(session: AsyncSession, scope: Scope, slug: str) -> Badge:
+    """The badge with this slug in the scope (or below), to be shown or acted on but not
+    changed itself; 404 otherwise. Its containers come in its own query, its five lists in
+    one plain query (`read_lists`, remembered for `badge_read`) instead of the ORM's five
+    selectin loads; its list relationships stay unloaded (`get` loads them to change)."""
+    badge = await _one(session, _SHOWN_BY_SLUG, scope, slug)
+    lists = await read_lists(session, [badge.id])
+    remember_lists(badge, lists[badge.id])
     return badge
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from badgekit_api.badges.links import badge_class_url
+from badgekit_api.badges.schemas import CriterionRead
+from badgekit_api.badges.serializers import badge_lists
 from badgekit_api.images.service import image_url
-from badgekit_api.models import Badge, Criterion
+from badgekit_api.models import Badge
 from badgekit_api.openbadges.formats import CONTEXT_V2
 from badgekit_api.openbadges.links import badge_issuer_url, v2
 from badgekit_api.urls import PublicUrls
@@ -14,6 +17,7 @@ from badgekit_api.urls import PublicUrls
 
 def badge_class_v1(badge: Badge, urls: PublicUrls) -> dict[str, Any]:
     """The original's badge class; `description` is the consumer description."""
+    lists = badge_lists(badge)
     document: dict[str, Any] = {
         "name": badge.name,
         "description": badge.consumer_description,
@@ -22,16 +26,17 @@ def badge_class_v1(badge: Badge, urls: PublicUrls) -> dict[str, Any]:
         "issuer": badge_issuer_url(badge, urls),
         "alignment": [
             _without_none({"name": item.name, "url": item.url, "description": item.description})
-            for item in badge.alignments
+            for item in lists.alignments
         ],
-        "tags": [tag.value for tag in badge.tags],
+        "tags": [tag.value for tag in lists.tags],
     }
     return _without_none(document)
 
 
 def badge_class_v2(badge: Badge, urls: PublicUrls) -> dict[str, Any]:
+    lists = badge_lists(badge)
     criteria = {"id": badge.criteria_url}
-    narrative = criteria_narrative(badge.criteria)
+    narrative = criteria_narrative(lists.criteria)
     if narrative:
         criteria["narrative"] = narrative
     document: dict[str, Any] = {
@@ -51,14 +56,14 @@ def badge_class_v2(badge: Badge, urls: PublicUrls) -> dict[str, Any]:
                     "targetDescription": item.description,
                 }
             )
-            for item in badge.alignments
+            for item in lists.alignments
         ],
-        "tags": [tag.value for tag in badge.tags],
+        "tags": [tag.value for tag in lists.tags],
     }
     return _without_none(document)
 
 
-def criteria_narrative(criteria: list[Criterion]) -> str | None:
+def criteria_narrative(criteria: Sequence[CriterionRead]) -> str | None:
     """The criteria list as a Markdown list; required ones say so, notes follow."""
     lines = []
     for criterion in criteria:

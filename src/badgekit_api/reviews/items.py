@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from badgekit_api.badges.schemas import CriterionRead
 from badgekit_api.errors import ValidationFailed
-from badgekit_api.models import Criterion, ReviewItem
+from badgekit_api.models import ReviewItem
 from badgekit_api.reviews.schemas import ReviewItemInput
 
 
 def review_items(
-    criteria: Sequence[Criterion], items: Sequence[ReviewItemInput]
+    criteria: Sequence[CriterionRead], items: Sequence[ReviewItemInput]
 ) -> list[ReviewItem]:
     """New rows for `items`; each must name a different criterion of the badge (400 otherwise)."""
     known = {criterion.id for criterion in criteria}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from badgekit_api.models import Criterion, ReviewItem
+from badgekit_api.badges.schemas import CriterionRead
+from badgekit_api.models import ReviewItem
 
 
-def approves(criteria: Sequence[Criterion], items: Iterable[ReviewItem]) -> bool:
+def approves(criteria: Sequence[CriterionRead], items: Iterable[ReviewItem]) -> bool:
     """True when the review satisfies every criterion that decides the badge.
 
     The deciding criteria are the badge's required ones; a badge that marks none as

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from badgekit_api.badges.serializers import badge_lists
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.models import Application, Review
 from badgekit_api.reviews.items import review_items
@@ -67,7 +68,7 @@ async def create(
         author=data.author,
         comment=data.comment,
     )
-    review.items = review_items(application.badge.criteria, data.review_items)
+    review.items = review_items(badge_lists(application.badge).criteria, data.review_items)
     session.add(review)
     await session.flush()
     review = await _reload(session, review)
@@ -91,7 +92,7 @@ async def update(
     if "comment" in given:
         review.comment = data.comment
     if data.review_items is not None:
-        review.items = review_items(application.badge.criteria, data.review_items)
+        review.items = review_items(badge_lists(application.badge).criteria, data.review_items)
     await session.flush()
     review = await _reload(session, review)
     await notify_review(session, application, review, urls)
