@@ -110,8 +110,10 @@ _CHAINS = {depth: _chain(depth) for depth in SCOPE_DEPTHS}
 
 
 @cache
-def _chain_with(depth: int, extra: ColumnElement[Any]) -> Select[Any]:
-    return _CHAINS[depth].add_columns(extra)
+def scope_statement(depth: int, extra: ColumnElement[Any] | None = None) -> Select[Any]:
+    """The statement that resolves containers down to `depth`, with `extra` as a last
+    column if given; its parameters are the slugs' path parameter names."""
+    return _CHAINS[depth] if extra is None else _CHAINS[depth].add_columns(extra)
 
 
 def _slugs(path_params: Mapping[str, Any], depth: int) -> dict[str, Any]:
@@ -151,7 +153,7 @@ async def resolve_ahead(
     The auth check reads its failure counter this way: one round trip for both."""
     depth = scope_depth(request.path_params)
     values = {**values, **_slugs(request.path_params, depth)}
-    row = (await session.execute(_chain_with(depth, extra), values)).first()
+    row = (await session.execute(scope_statement(depth, extra), values)).first()
     try:
         resolved = _Resolved(session, _scope_of(row, request.path_params, depth), None)
     except NotFound as missing:
@@ -180,7 +182,7 @@ async def current_scope(request: Request, session: SessionDep) -> Scope:
         return ahead.scope
     depth = scope_depth(request.path_params)
     values = _slugs(request.path_params, depth)
-    row = (await session.execute(_CHAINS[depth], values)).first()
+    row = (await session.execute(scope_statement(depth), values)).first()
     return _scope_of(row, request.path_params, depth)
 
 
