@@ -1,8 +1,10 @@
 """A badge looks the same wherever it is shown.
 
-Writes render badges from their loaded relationships (`badge_read` alone); the read paths
-(one badge, the badge list, an earner's instances) read the five lists in one Core query
-(`badges/lists.py`). Both must give the same object, lists in the order they were written.
+The badge update renders it from its loaded relationships; the routes under a badge's URL
+(an award's answer, a claim code) from the lists read in one Core query and remembered on
+the loaded badge; the read paths (one badge, the badge list, an earner's instances) from
+plain rows and that query (`badges/lists.py`). All must give the same object, lists in
+the order they were written.
 """
 
 from __future__ import annotations
@@ -76,6 +78,12 @@ async def test_every_read_path_shows_a_badge_as_its_write_did(
     assert {badge["slug"]: badge for badge in listed} == written
 
     for number, badge in enumerate(badges):
-        await award(client, LEVELS[number % 3], badge["slug"], EARNER)
+        prefix = LEVEL_PREFIXES[LEVELS[number % 3]]
+        awarded = await award(client, LEVELS[number % 3], badge["slug"], EARNER)
+        assert awarded["badge"] == written[badge["slug"]]
+        codes = f"{prefix}/badges/{badge['slug']}/codes"
+        created = await client.post(codes, json={"code": f"code-{number}"})
+        assert created.status_code == 201, created.text
+        assert created.json()["badge"] == written[badge["slug"]]
     held = (await client.get(f"/systems/chicago/instances/{EARNER}")).json()["instances"]
     assert {instance["badge"]["slug"]: instance["badge"] for instance in held} == written

@@ -132,12 +132,11 @@ def _scope_of(row: Row[Any] | None, path_params: Mapping[str, Any], depth: int) 
 
 @dataclass(frozen=True, slots=True)
 class _Resolved:
-    """A scope resolved ahead of `current_scope` (or its 404), with the session it was
-    read in: its objects belong to that session and are only handed to the same one."""
+    """A scope resolved ahead of `current_scope`, or its 404, with the session it was read
+    in: its objects belong to that session and are only handed to the same one."""
 
     session: AsyncSession
-    scope: Scope | None
-    missing: NotFound | None
+    outcome: Scope | NotFound
 
 
 _RESOLVED = "badgekit_resolved_scope"
@@ -154,11 +153,12 @@ async def resolve_ahead(
     depth = scope_depth(request.path_params)
     values = {**values, **_slugs(request.path_params, depth)}
     row = (await session.execute(scope_statement(depth, extra), values)).first()
+    outcome: Scope | NotFound
     try:
-        resolved = _Resolved(session, _scope_of(row, request.path_params, depth), None)
+        outcome = _scope_of(row, request.path_params, depth)
     except NotFound as missing:
-        resolved = _Resolved(session, None, missing)
-    setattr(request.state, _RESOLVED, resolved)
+        outcome = missing
+    setattr(request.state, _RESOLVED, _Resolved(session, outcome))
     return None if row is None else row[-1]
 
 
@@ -176,10 +176,9 @@ async def current_scope(request: Request, session: SessionDep) -> Scope:
     """
     ahead: _Resolved | None = getattr(request.state, _RESOLVED, None)
     if ahead is not None and ahead.session is session:
-        if ahead.missing is not None:
-            raise ahead.missing
-        assert ahead.scope is not None
-        return ahead.scope
+        if isinstance(ahead.outcome, NotFound):
+            raise ahead.outcome
+        return ahead.outcome
     depth = scope_depth(request.path_params)
     values = _slugs(request.path_params, depth)
     row = (await session.execute(scope_statement(depth), values)).first()
