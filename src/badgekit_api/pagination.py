@@ -15,6 +15,13 @@ from badgekit_api.errors import InvalidParameter
 
 T = TypeVar("T")
 
+# The largest row offset a page may start at: every database's integer holds it (PostgreSQL
+# binds LIMIT/OFFSET parameters as int4 when it can), and no list here comes near it.
+MAX_OFFSET = 2**31 - 1
+# Longer digit strings are refused before int() reads them: Python refuses to convert more
+# than 4,300 digits with a ValueError, and no real page number has more than ten.
+_MAX_DIGITS = 10
+
 
 class PageData(BaseModel):
     page: int
@@ -36,9 +43,12 @@ def _positive(name: str, value: str | None) -> int | None:
     if value is None or value == "":
         return None
     # isdigit() alone takes `¹` or `²`, which int() refuses.
-    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+    digits = value.lstrip("0")
+    if not (value.isascii() and value.isdigit()) or not digits:
         raise InvalidParameter(name, f"`{name}` must be a positive integer")
-    return int(value)
+    if len(digits) > _MAX_DIGITS:
+        raise InvalidParameter(name, f"`{name}` is too large")
+    return int(digits)
 
 
 async def page_params(  # async: no thread hop (see urls.py)
@@ -53,6 +63,9 @@ async def page_params(  # async: no thread hop (see urls.py)
     limit: int = request.app.state.settings.max_page_count
     if per_page > limit:
         raise InvalidParameter("count", f"`count` must be at most {limit}")
+    if (page_number - 1) * per_page > MAX_OFFSET:
+        last = MAX_OFFSET // per_page + 1
+        raise InvalidParameter("page", f"`page` must be at most {last} with `count` {per_page}")
     return Page(page_number, per_page)
 
 
