@@ -67,6 +67,16 @@ PRIVATE_URLS = [
     "http://[::ffff:127.0.0.1]/hook",
     "http://localhost:8080/hook",
     "https://LOCALHOST/hook",
+    # IPv6 forms that embed a private or loopback IPv4 address.
+    "http://[::7f00:1]/hook",
+    "http://[::ffff:0:7f00:1]/hook",
+    "http://[64:ff9b::a00:1]/hook",
+    "http://[64:ff9b:1::c0a8:1]/hook",
+    "http://[2002:7f00:1::]/hook",
+    "http://[2002:a9fe:a9fe::1]/hook",
+    # No host, or credentials in the URL.
+    "http:///hook",
+    "http://u:p@93.184.216.34/hook",
 ]
 
 

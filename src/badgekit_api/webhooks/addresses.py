@@ -39,9 +39,31 @@ async def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# IPv6 ranges that carry an IPv4 address in their low (or, for 6to4, high) bits: the
+# packet reaches that IPv4 address, so it is the one to judge.
+_EMBEDDING_LOW_32 = [
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible (deprecated, still routed by some stacks)
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # SIIT
+    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64, well-known prefix
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # NAT64, local-use prefix
+]
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in network for network in _EMBEDDING_LOW_32):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None:
+            return is_public(embedded)
     return address.is_global and not address.is_multicast
 
 
@@ -83,6 +105,12 @@ class AddressPolicy:
             return
         parts = urlsplit(url)
         host = parts.hostname or ""
+        if not host:
+            raise ValidationFailed.field(field, url, "Must name a host")
+        if "@" in parts.netloc:
+            # Credentials in the URL would make the client send Basic auth instead of
+            # the signature header.
+            raise ValidationFailed.field(field, url, "Must not carry a user name or password")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
