@@ -128,3 +128,21 @@ async def test_remove_deletes_the_webhook(settings: Settings) -> None:
     assert f"Could not find webhook field: `id`, value: `{webhook_id}`" in again.output
     missing = await run(settings, "webhooks", "deliveries", str(webhook_id))
     assert missing.exit_code == 1
+
+
+async def test_add_keeps_a_given_secret(settings: Settings) -> None:
+    """An issuer moving from the original keeps its receiver's secret."""
+    kept = "the-receivers-secret-from-the-original-api"
+    added = await run(
+        settings,
+        "webhooks",
+        "add",
+        "--system",
+        "chicago",
+        "--url",
+        "https://hooks.example.org/in",
+        "--secret",
+        kept,
+    )
+    assert added.exit_code == 0, added.output
+    assert re.search(rf"^secret: {kept}$", added.output, re.MULTILINE), added.output

@@ -73,9 +73,15 @@ def add(
         list[str] | None,
         typer.Option(help="award, review or revoke; repeat or comma-separate (default: all)"),
     ] = None,
+    secret: Annotated[
+        str | None,
+        typer.Option(help="Keep this signing secret (e.g. the receiver's from the original)"),
+    ] = None,
 ) -> None:
     """Register a webhook; its signing secret is shown only now."""
     fields: dict[str, Any] = {"url": url}
+    if secret is not None:
+        fields["secret"] = secret
     if events:
         fields["events"] = [name for given in events for name in given.split(",")]
 
