@@ -134,6 +134,17 @@ async def test_private_receivers_are_allowed_when_configured(client: httpx.Async
     assert response.status_code == 201, response.text
 
 
+@pytest.mark.parametrize("url", ["http://u:p@127.0.0.1:9/hook", "http:///hook"])
+async def test_credentials_or_no_host_are_refused_even_where_private_receivers_are_allowed(
+    client: httpx.AsyncClient, url: str
+) -> None:
+    # Credentials would make the client send Basic auth instead of the signature header,
+    # on a single-host install (WEBHOOK_ALLOW_PRIVATE=true, as in the suite) as anywhere.
+    await create_system(client)
+    assert_error(await client.post(HOOKS, json={"url": url}), 400, "ValidationError")
+    assert (await client.get(HOOKS)).json()["webhooks"] == []
+
+
 def test_the_policy_comes_from_settings() -> None:
     assert AddressPolicy.from_settings(Settings()).allow_private is False
     assert AddressPolicy.from_settings(Settings(webhook_allow_private=True)).allow_private

@@ -101,16 +101,16 @@ class AddressPolicy:
 
         A name that does not resolve (yet) is accepted: delivery checks it again.
         """
-        if self.allow_private:
-            return
         parts = urlsplit(url)
         host = parts.hostname or ""
         if not host:
             raise ValidationFailed.field(field, url, "Must name a host")
         if "@" in parts.netloc:
             # Credentials in the URL would make the client send Basic auth instead of
-            # the signature header.
+            # the signature header (whatever the address policy).
             raise ValidationFailed.field(field, url, "Must not carry a user name or password")
+        if self.allow_private:
+            return
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
