@@ -41,7 +41,7 @@ async def parse_body(request: Request) -> dict[str, Any]:
             form = await request.form(max_files=20, max_fields=2000)
         except Exception as exc:  # multipart parser errors have no common base class
             raise ValidationFailed.field("body", None, "Malformed form body") from exc
-        return _within_depth(unflatten(form.multi_items()), max_depth)
+        return _within_depth(unflatten(form.multi_items(), max_depth), max_depth)
     raise UnsupportedMediaType(
         f"Unsupported Content-Type `{content_type}`: send JSON, urlencoded or multipart data"
     )
@@ -71,12 +71,20 @@ def _within_depth(data: dict[str, Any], limit: int) -> dict[str, Any]:
     return data
 
 
-def unflatten(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    """Turn form keys like `evidence[0][url]` and `tags[]` into nested dicts and lists."""
+def unflatten(items: Iterable[tuple[str, Any]], max_depth: int | None = None) -> dict[str, Any]:
+    """Turn form keys like `evidence[0][url]` and `tags[]` into nested dicts and lists.
+
+    A key deeper than `max_depth` is refused before anything is built from it: building
+    (and turning indexes into lists, which recurses) 1,200 levels deep raised RecursionError.
+    """
     result: dict[str, Any] = {}
     for key, value in items:
         head, _, rest = key.partition("[")
         parts = [head, *_KEY_PART.findall("[" + rest)] if rest else [head]
+        if max_depth is not None and len(parts) > max_depth:
+            raise ValidationFailed.field(
+                head, None, f"Form field name nests deeper than {max_depth} levels"
+            )
         _assign(result, parts, value)
     return {key: _lists_from_indexes(value) for key, value in result.items()}
 

@@ -46,12 +46,25 @@ class NotFound(BadgeKitError):
         return cls(f"Could not find {model} field: `{field}`, value: `{value}`")
 
 
+# A refused value is echoed back so the client sees what was wrong, but only its start:
+# a 5 MB description came back as a 5 MB error.
+MAX_SHOWN_VALUE_CHARS = 200
+
+
+def shown_value(value: Any) -> Any:
+    """`value` as an error detail echoes it: strings cut to MAX_SHOWN_VALUE_CHARS."""
+    if isinstance(value, str) and len(value) > MAX_SHOWN_VALUE_CHARS:
+        return value[:MAX_SHOWN_VALUE_CHARS] + "..."
+    return value
+
+
 class ValidationFailed(BadgeKitError):
     status_code = 400
     code = "ValidationError"
 
     def __init__(self, details: list[dict[str, Any]], message: str | None = None) -> None:
-        super().__init__(message or "Could not validate required fields", details=details)
+        shown = [{**detail, "value": shown_value(detail.get("value"))} for detail in details]
+        super().__init__(message or "Could not validate required fields", details=shown)
 
     @classmethod
     def field(cls, field: str, value: Any, message: str) -> ValidationFailed:

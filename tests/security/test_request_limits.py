@@ -123,6 +123,23 @@ async def test_a_form_nested_too_deep_is_a_400(client: httpx.AsyncClient) -> Non
     assert await system_slugs(client) == []
 
 
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+async def test_a_form_key_nested_1200_levels_is_a_400_not_a_500(
+    client: httpx.AsyncClient, encoding: str
+) -> None:
+    # Issue 15, defect 3: building the nested fields raised RecursionError before the
+    # depth was checked.
+    await create_system(client, "chicago")
+    key = "criteria" + "[a]" * 1200
+    fields = {**badge_body(), key: "1"}
+    files = {"unused": ("unused.txt", b"x", "text/plain")} if encoding == "multipart" else None
+    response = await client.post("/systems/chicago/badges", data=fields, files=files)
+    body = assert_error(response, 400, "ValidationError")
+    assert body["details"][0]["field"] == "criteria"
+    assert "32" in body["details"][0]["message"]
+    assert (await client.get("/systems/chicago/badges")).json()["badges"] == []
+
+
 # Per-field lengths: every free-text field has a limit.
 
 BADGES = "/systems/chicago/badges"
@@ -188,8 +205,13 @@ async def test_a_ten_megabyte_earner_description_is_a_400_not_stored(
         async with make_client(app) as signed:
             body = badge_body(earnerDescription="e" * 10 * 1024 * 1024)
             response = await signed.post(BADGES, json=body)
-    assert_error(response, 400, "ValidationError")
+    error = assert_error(response, 400, "ValidationError")
     assert (await client.get(BADGES)).json() == {"badges": []}
+    # The error names the field and echoes only the start of the value, not 10 MB of it.
+    assert len(response.content) < 2000
+    (detail,) = error["details"]
+    assert detail["field"] == "earnerDescription"
+    assert detail["value"].startswith("eeee") and len(detail["value"]) <= 300
 
 
 @pytest.mark.parametrize(
