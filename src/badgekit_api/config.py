@@ -9,6 +9,16 @@ from pydantic import Field, NonNegativeInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./badgekit.db"
+# Database URLs as people write them (Heroku-style `postgres://`, `mysql://`, `mariadb://`,
+# plain `sqlite://`) name no driver, or a synchronous one: each maps to this server's driver.
+_ASYNC_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "mysql": "mysql+asyncmy",
+    "mariadb": "mysql+asyncmy",
+    "mariadb+asyncmy": "mysql+asyncmy",
+    "sqlite": "sqlite+aiosqlite",
+}
 MIN_SECRET_BYTES = 32
 # Seconds to wait before each retry of a webhook: 1 min ... 12 h, about 22 h in all.
 DEFAULT_WEBHOOK_RETRY_SCHEDULE = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
@@ -115,6 +125,7 @@ class Settings(BaseSettings):
     def _resolve_database_url(self) -> Settings:
         if not self.database_url:
             self.database_url = self._url_from_original_variables() or DEFAULT_DATABASE_URL
+        self.database_url = with_async_driver(self.database_url)
         if self.public_url:
             self.public_url = self.public_url.rstrip("/")
         return self
@@ -144,3 +155,18 @@ class Settings(BaseSettings):
     @property
     def is_postgresql(self) -> bool:
         return self.database_url.startswith("postgresql")
+
+
+def with_async_driver(url: str) -> str:
+    """`url` with its scheme naming the driver this server uses for that database.
+
+    MySQL and MariaDB also get `charset=utf8mb4` unless the URL names a charset: without it
+    the driver's default (latin1 on many servers) cannot hold every badge name.
+    """
+    scheme, separator, rest = url.partition("://")
+    driver = _ASYNC_DRIVERS.get(scheme.lower())
+    if not separator or driver is None:
+        return url
+    if driver.startswith("mysql") and "charset=" not in rest:
+        rest += ("&" if "?" in rest else "?") + "charset=utf8mb4"
+    return f"{driver}://{rest}"
