@@ -46,9 +46,9 @@ class NotFound(BadgeKitError):
         return cls(f"Could not find {model} field: `{field}`, value: `{value}`")
 
 
-# A refused value is echoed back so the client sees what was wrong, but only its start:
-# a 5 MB description came back as a 5 MB error.
-MAX_SHOWN_VALUE_CHARS = 200
+# A refused value is echoed back so the client sees what was wrong (a 256-character name
+# whole), but only its start: a 5 MB description came back as a 5 MB error.
+MAX_SHOWN_VALUE_CHARS = 300
 
 
 def shown_value(value: Any) -> Any:

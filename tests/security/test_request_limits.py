@@ -211,7 +211,7 @@ async def test_a_ten_megabyte_earner_description_is_a_400_not_stored(
     assert len(response.content) < 2000
     (detail,) = error["details"]
     assert detail["field"] == "earnerDescription"
-    assert detail["value"].startswith("eeee") and len(detail["value"]) <= 300
+    assert detail["value"].startswith("eeee") and len(detail["value"]) <= 310
 
 
 @pytest.mark.parametrize(
