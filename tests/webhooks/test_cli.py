@@ -30,6 +30,10 @@ async def run(settings: Settings, *args: str) -> Result:
     return await asyncio.to_thread(runner.invoke, cli, list(args), env=env)
 
 
+async def add_to_chicago(settings: Settings, url: str, *options: str) -> Result:
+    return await run(settings, "webhooks", "add", "--system", "chicago", "--url", url, *options)
+
+
 def _webhook_id(output: str) -> int:
     match = re.search(r"^id:\s+(\d+)$", output, re.MULTILINE)
     assert match, output
@@ -59,16 +63,7 @@ async def test_add_prints_the_secret_once_and_list_shows_the_webhook(settings: S
 async def test_add_takes_events_repeated_or_comma_separated(
     settings: Settings, events: list[str]
 ) -> None:
-    added = await run(
-        settings,
-        "webhooks",
-        "add",
-        "--system",
-        "chicago",
-        "--url",
-        "https://h.example.org",
-        *events,
-    )
+    added = await add_to_chicago(settings, "https://h.example.org", *events)
     assert added.exit_code == 0, added.output
     assert "events: award, revoke" in added.output
 
@@ -133,16 +128,6 @@ async def test_remove_deletes_the_webhook(settings: Settings) -> None:
 async def test_add_keeps_a_given_secret(settings: Settings) -> None:
     """An issuer moving from the original keeps its receiver's secret."""
     kept = "the-receivers-secret-from-the-original-api"
-    added = await run(
-        settings,
-        "webhooks",
-        "add",
-        "--system",
-        "chicago",
-        "--url",
-        "https://hooks.example.org/in",
-        "--secret",
-        kept,
-    )
+    added = await add_to_chicago(settings, "https://hooks.example.org/in", "--secret", kept)
     assert added.exit_code == 0, added.output
     assert re.search(rf"^secret: {kept}$", added.output, re.MULTILINE), added.output
