@@ -15,8 +15,8 @@ from badgekit_api.errors import InvalidParameter
 
 T = TypeVar("T")
 
-# The largest row offset a page may start at: every database's integer holds it (PostgreSQL
-# binds LIMIT/OFFSET parameters as int4 when it can), and no list here comes near it.
+# The largest row offset a page may start at: it fits every database's integer types (a
+# larger `(page - 1) * count` overflowed one: a 500), and no list here comes near it.
 MAX_OFFSET = 2**31 - 1
 # Longer digit strings are refused before int() reads them: Python refuses to convert more
 # than 4,300 digits with a ValueError, and no real page number has more than ten.
