@@ -20,14 +20,21 @@ install: $(STAMP) ## Create .venv and install the project with its dev tools
 run: $(STAMP) ## Run the server on the embedded SQLite database (development mode)
 	$(BIN)/badgekit-api serve --dev
 
-test: $(STAMP) ## Run the test suite (SQLite, or the database in TEST_DATABASE_URL)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The e2e marker (tests/conftest.py adds it to every test that starts a server process).
+FAST := -m "not slow and not e2e"
+E2E := -m "e2e and not slow"
 
-test-postgres: $(STAMP) ## Run the test suite against the local PostgreSQL
-	TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(STAMP) ## The suite without its end-to-end tests (SQLite, or the database in TEST_DATABASE_URL)
+	$(BIN)/python -m pytest $(FAST) $(PYTEST_ARGS)
 
-test-mariadb: $(STAMP) ## Run the test suite against the local MariaDB
-	TEST_DATABASE_URL='mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4' $(BIN)/python -m pytest $(PYTEST_ARGS)
+test-e2e: $(STAMP) ## The end-to-end tests: real server processes, faults, short fuzz run, Chromium
+	$(BIN)/python -m pytest $(E2E) $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) ## Both suites against the local PostgreSQL
+	TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-mariadb: $(STAMP) ## Both suites against the local MariaDB
+	TEST_DATABASE_URL='mysql+asyncmy://root@127.0.0.1:3306/test?charset=utf8mb4' $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 fuzz: $(STAMP) ## Deep schemathesis run on a live server: FUZZ_EXAMPLES (2000) cases per operation, hours
 	FUZZ_DEEP=1 $(BIN)/python -m pytest tests/fuzz -m slow --hypothesis-show-statistics $(PYTEST_ARGS)

@@ -95,3 +95,23 @@ def live_server(app: FastAPI, settings: Settings) -> Iterator[str]:  # noqa: ARG
     # Webhook tests drive delivery pass by pass; a worker in this shared server would race them.
     with running_server(settings.database_url, extra_env={"WEBHOOK_WORKER": "false"}) as base_url:
         yield base_url
+
+
+# Folders whose every test drives real processes (servers killed, databases stopped, fuzzing
+# a live server, generated clients in side virtualenvs): `make test-e2e` runs them.
+_END_TO_END_FOLDERS = ("faults", "fuzz", "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark as `e2e` every test that starts a server process: those in the end-to-end folders
+    and every test that asks for `live_server`, so `make test` (which leaves them out) stays
+    fast without each such test having to remember its marker."""
+    tests_root = config.rootpath / "tests"
+    for item in items:
+        folder = (
+            item.path.relative_to(tests_root).parts[0]
+            if item.path.is_relative_to(tests_root)
+            else ""
+        )
+        if folder in _END_TO_END_FOLDERS or "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from badgekit_api import __version__
 from badgekit_api.api import install_routes
+from badgekit_api.api_docs import install_api_docs
 from badgekit_api.body_limit import BodyLimitMiddleware
 from badgekit_api.config import Settings
 from badgekit_api.database import create_engine, create_session_factory
@@ -43,6 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Create, organise, assess, issue and publish Open Badges.",
         lifespan=lifespan,
+        # Served by api_docs from installed files: FastAPI's own pages load from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -52,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_routes(app.router)
     install_openapi(app)
+    install_api_docs(app)
     index_routes(app.router)
     app.add_middleware(NulGuardMiddleware)
     # The last added is the outermost: every response, a 413 included, gets its request id.

@@ -1,6 +1,7 @@
 """Headless Chromium driven over the DevTools protocol: load a page, report what a person
 would see (title, texts, whether images loaded, dialogs, console and CSP errors) and take a
-screenshot. Nothing is injected into the page: evaluation runs through DevTools."""
+screenshot, or act on a page as a person would and report the outcome. Nothing is injected
+into the page's own scripts: evaluation runs through DevTools."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import base64
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -18,9 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 CHROMIUM = "/usr/bin/chromium"
+# Set by .ci/run, which installs Chromium: there its absence fails instead of skipping.
+REQUIRED_BY = "BADGEKIT_TESTS_NEED_CHROMIUM"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -44,6 +49,15 @@ SNAPSHOT = """JSON.stringify({
   styled: getComputedStyle(document.querySelector('main')).borderTopLeftRadius,
   marker: window.badgekitInjected === undefined ? null : String(window.badgekitInjected),
 })"""
+
+
+def skip_without_chromium() -> None:
+    """Skip (one line, with how to install it) where Chromium is absent, except under CI."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get(REQUIRED_BY):
+        pytest.fail(f"{REQUIRED_BY} is set but {CHROMIUM} is missing")
+    pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)")
 
 
 @dataclass
@@ -116,8 +130,16 @@ async def chromium() -> AsyncIterator[str]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-async def load(endpoint: str, url: str, screenshot: Path | None = None) -> PageReport:
-    """Open `url` in a new tab, wait for it to load, and report what it shows."""
+@dataclass
+class ScriptReport:
+    value: Any
+    requested: list[str]  # every URL the page asked for, itself included
+    log: list[str] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def _tab(endpoint: str, url: str) -> AsyncIterator[DevTools]:
+    """A new tab with `url` loaded (its load event fired); closed on the way out."""
     async with httpx.AsyncClient() as http:
         target = (await http.put(f"{endpoint}/json/new?about:blank")).json()
     async with connect(target["webSocketDebuggerUrl"], max_size=None) as socket:
@@ -126,6 +148,13 @@ async def load(endpoint: str, url: str, screenshot: Path | None = None) -> PageR
             await tools.call(f"{domain}.enable")
         await tools.call("Page.navigate", url=url)
         await tools.wait_for("Page.loadEventFired")
+        yield tools
+        await tools.call("Page.close")
+
+
+async def load(endpoint: str, url: str, screenshot: Path | None = None) -> PageReport:
+    """Open `url` in a new tab, wait for it to load, and report what it shows."""
+    async with _tab(endpoint, url) as tools:
         result = await tools.call("Runtime.evaluate", expression=SNAPSHOT, returnByValue=True)
         snapshot = json.loads(result["result"]["value"])
         if screenshot is not None:
@@ -133,7 +162,6 @@ async def load(endpoint: str, url: str, screenshot: Path | None = None) -> PageR
                 "Page.captureScreenshot", format="png", captureBeyondViewport=True
             )
             screenshot.write_bytes(base64.b64decode(shot["data"]))
-        await tools.call("Page.close")
     return PageReport(
         status=_document_status(tools.events, url),
         snapshot=snapshot,
@@ -142,13 +170,38 @@ async def load(endpoint: str, url: str, screenshot: Path | None = None) -> PageR
             for event in tools.events
             if event.get("method") == "Page.javascriptDialogOpening"
         ],
-        log=[
-            f"{event['params']['entry']['text']} {event['params']['entry'].get('url', '')}"
-            for event in tools.events
-            if event.get("method") == "Log.entryAdded"
-            and event["params"]["entry"]["level"] in ("error", "warning")
-        ],
+        log=_problems(tools.events),
     )
+
+
+async def run_script(endpoint: str, url: str, expression: str) -> ScriptReport:
+    """Open `url`, then evaluate `expression` (which may return a promise) in the page, as
+    the console would, and report its JSON value with what the page loaded and logged."""
+    async with _tab(endpoint, url) as tools:
+        result = await tools.call(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True
+        )
+    if "exceptionDetails" in result:
+        raise RuntimeError(f"in the page: {result['exceptionDetails']}")
+    return ScriptReport(
+        value=result["result"].get("value"),
+        requested=[
+            event["params"]["request"]["url"]
+            for event in tools.events
+            if event.get("method") == "Network.requestWillBeSent"
+        ],
+        log=_problems(tools.events),
+    )
+
+
+def _problems(events: list[dict[str, Any]]) -> list[str]:
+    """Console errors and warnings: failed loads and policy violations among them."""
+    return [
+        f"{event['params']['entry']['text']} {event['params']['entry'].get('url', '')}"
+        for event in events
+        if event.get("method") == "Log.entryAdded"
+        and event["params"]["entry"]["level"] in ("error", "warning")
+    ]
 
 
 def _document_status(events: list[dict[str, Any]], url: str) -> int | None:
