@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from badgekit_api.images.svg_scan import root_element_offset, starts_element
 
-_SVG_PROLOGUE = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
-    rb"(?:<!DOCTYPE\s+svg[^>]*>\s*)?(?:<!--.*?-->\s*)*<svg[\s>]",
-    re.IGNORECASE | re.DOTALL,
-)
+# An SVG's root element must start this early (past its prolog) to be recognised.
+SVG_HEAD_BYTES = 4096
 
 
 def sniff_image_type(data: bytes) -> str | None:
@@ -19,6 +16,11 @@ def sniff_image_type(data: bytes) -> str | None:
         return "image/jpeg"
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
-    if _SVG_PROLOGUE.match(data[:4096]):
+    if _is_svg(data[:SVG_HEAD_BYTES]):
         return "image/svg+xml"
     return None
+
+
+def _is_svg(head: bytes) -> bool:
+    root = root_element_offset(head)
+    return root is not None and starts_element(head, root, b"svg")
