@@ -22,5 +22,4 @@ def sniff_image_type(data: bytes) -> str | None:
 
 
 def _is_svg(head: bytes) -> bool:
-    root = root_element_offset(head)
-    return root is not None and starts_element(head, root, b"svg")
+    return starts_element(head, root_element_offset(head), b"svg")
