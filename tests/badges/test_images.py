@@ -110,6 +110,12 @@ async def test_each_accepted_type_round_trips_with_cache_headers(
             b"<html><body>no svg</body></html>",
             "Image must be a PNG, JPEG, GIF or SVG file",
         ),
+        # XML names are case-sensitive: `<SVG>` is no SVG, and could never be baked.
+        (
+            "upper.svg",
+            b'<SVG xmlns="http://www.w3.org/2000/svg"/>',
+            "Image must be a PNG, JPEG, GIF or SVG file",
+        ),
         ("empty.png", b"", "Image file is empty"),
         (
             "huge.png",
@@ -117,7 +123,7 @@ async def test_each_accepted_type_round_trips_with_cache_headers(
             f"Image is larger than the limit of {MAX_IMAGE_BYTES} bytes",
         ),
     ],
-    ids=["disguised text", "html as svg", "empty", "one byte too big"],
+    ids=["disguised text", "html as svg", "uppercase svg root", "empty", "one byte too big"],
 )
 async def test_other_files_are_refused_and_nothing_is_written(
     client: httpx.AsyncClient,

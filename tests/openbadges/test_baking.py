@@ -110,11 +110,15 @@ def test_svg_gets_the_assertion_element_first_in_the_root() -> None:
         b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
         b'<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>',
         b'<svg xmlns="http://www.w3.org/2000/svg" width="1"/>',
+        # `]` and `>` in a literal, a comment and a PI of the internal subset do not end it.
+        b'<?xml version="1.0"?>\n<!DOCTYPE svg [\n  <!ATTLIST svg data-x CDATA "]>">\n'
+        b"  <!-- a ] in a comment --> <?pi ]> ?>\n]>\n"
+        b'<!-- before the root --><svg xmlns="http://www.w3.org/2000/svg"><g/></svg>',
         b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
         b'<openbadges:assertion verify="https://old.example.org/x"><![CDATA[{"a": "/>"}]]>'
         b"</openbadges:assertion><g/></svg>",
     ],
-    ids=["gt-in-attribute", "doctype", "self-closing-root", "already-baked"],
+    ids=["gt-in-attribute", "doctype", "self-closing-root", "internal-subset", "already-baked"],
 )
 def test_svg_variants(svg: bytes) -> None:
     baked = bake_svg(svg, URL)

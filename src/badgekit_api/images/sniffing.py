@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from badgekit_api.images.svg_scan import root_element_offset, start_tag_at, starts_element
 
-_SVG_PROLOGUE = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
-    rb"(?:<!DOCTYPE\s+svg[^>]*>\s*)?(?:<!--.*?-->\s*)*<svg[\s>]",
-    re.IGNORECASE | re.DOTALL,
-)
+# An SVG's root element must start this early (past its prolog) to be recognised.
+SVG_HEAD_BYTES = 4096
 
 
 def sniff_image_type(data: bytes) -> str | None:
@@ -19,6 +16,14 @@ def sniff_image_type(data: bytes) -> str | None:
         return "image/jpeg"
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
-    if _SVG_PROLOGUE.match(data[:4096]):
+    if _is_svg(data):
         return "image/svg+xml"
     return None
+
+
+def _is_svg(data: bytes) -> bool:
+    """Whether the root element is `<svg>`, starting early and with a start tag that ends
+    (an image whose root tag never ends can be neither shown nor baked)."""
+    head = data[:SVG_HEAD_BYTES]
+    root = root_element_offset(head)
+    return starts_element(head, root, b"svg") and start_tag_at(data, root) is not None

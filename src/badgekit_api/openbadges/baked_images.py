@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from anyio import CapacityLimiter, to_thread
+from anyio.lowlevel import RunVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.errors import BadgeKitError
@@ -20,6 +22,14 @@ class ImageNotBakeable(BadgeKitError):
 
     status_code = 404
     code = "ImageNotBakeable"
+
+
+# Baking reads and copies up to MAX_IMAGE_BYTES for anyone who asks, so it runs in a worker
+# thread, where the event loop keeps answering other requests meanwhile; and at most this
+# many at once per process, so a flood of image requests waits its turn instead of taking
+# every thread (and the loop's share of the interpreter) from the rest of the server.
+BAKES_AT_ONCE = 2
+_bakers: RunVar[CapacityLimiter] = RunVar("bakers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +56,21 @@ async def bake_image(session: AsyncSession, instance: BadgeInstance, urls: Publi
     image = instance.badge.image
     assert image is not None and image.mimetype is not None
     data = await service.image_bytes(session, image)
+    url = assertion_url(instance.slug, urls)
     try:
-        return bake(data, image.mimetype, assertion_url(instance.slug, urls))
+        return await to_thread.run_sync(bake, data, image.mimetype, url, limiter=_limiter())
     except BakingError as error:
         raise ImageNotBakeable(f"The stored badge image cannot be baked: {error}") from None
+
+
+def _limiter() -> CapacityLimiter:
+    """This event loop's limiter (a limiter belongs to the loop it first waits on)."""
+    try:
+        return _bakers.get()
+    except LookupError:
+        limiter = CapacityLimiter(BAKES_AT_ONCE)
+        _bakers.set(limiter)
+        return limiter
 
 
 def _why_not(instance: BadgeInstance) -> str:

@@ -8,11 +8,11 @@ allows one per image).
 
 from __future__ import annotations
 
-import re
 import struct
 import zlib
 from xml.sax.saxutils import quoteattr
 
+from badgekit_api.images.svg_scan import end_of_end_tag, find_element, start_tag_at, svg_root
 from badgekit_api.models import Image
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -20,18 +20,8 @@ PNG = "image/png"
 SVG = "image/svg+xml"
 EXTENSIONS = {PNG: "png", SVG: "svg"}
 KEYWORD = b"openbadges"
+ASSERTION = b"openbadges:assertion"
 NAMESPACE = "http://openbadges.org"
-
-# A quoted attribute value may hold '>', so tags are matched attribute by attribute.
-_TAG_BODY = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
-_SVG_ROOT = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*"
-    rb"(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^>\[]|\[.*?\])*>)\s*)*"
-    rb"(?P<tag><svg\b" + _TAG_BODY + rb"(?P<empty>/?)>)",
-    re.DOTALL,
-)
-_ASSERTION_TAG = re.compile(rb"<openbadges:assertion\b" + _TAG_BODY + rb"(?P<empty>/?)>")
-_ASSERTION_END = re.compile(rb"</openbadges:assertion\s*>")
 
 
 class BakingError(Exception):
@@ -107,29 +97,29 @@ def bake_png(data: bytes, assertion_url: str) -> bytes:
 
 
 def _without_assertion(data: bytes) -> bytes:
-    start = _ASSERTION_TAG.search(data)
+    start = find_element(data, ASSERTION)
     if start is None:
         return data
-    end = start.end()
-    if not start.group("empty"):
-        closing = _ASSERTION_END.search(data, end)
-        if closing is None:
-            raise BakingError("unclosed <openbadges:assertion> element")
-        end = closing.end()
-    return data[: start.start()] + data[end:]
+    tag = start_tag_at(data, start)
+    if tag is None:
+        raise BakingError("unclosed <openbadges:assertion> tag")
+    if tag.empty:
+        return data[:start] + data[tag.end :]
+    end = end_of_end_tag(data, ASSERTION, tag.end)
+    if end is None:
+        raise BakingError("unclosed <openbadges:assertion> element")
+    return data[:start] + data[end:]
 
 
 def bake_svg(data: bytes, assertion_url: str) -> bytes:
-    root = _SVG_ROOT.match(data)
+    root = svg_root(data)
     if root is None:
         raise BakingError("no <svg> root element")
-    tag = root.group("tag")
-    head, rest = data[: root.start("tag")], _without_assertion(data[root.end("tag") :])
-    empty = bool(root.group("empty"))
-    opening = tag[: -2 if empty else -1].rstrip()
+    head, rest = data[: root.start], _without_assertion(data[root.end :])
+    opening = data[root.start : root.end - (2 if root.empty else 1)].rstrip()
     if b"xmlns:openbadges" not in opening:
         opening += b' xmlns:openbadges="' + NAMESPACE.encode() + b'"'
     element = f"<openbadges:assertion verify={quoteattr(assertion_url)}/>".encode()
-    if empty:
+    if root.empty:
         return head + opening + b">" + element + b"</svg>" + rest
     return head + opening + b">" + element + rest
