@@ -104,16 +104,3 @@ async def test_the_tries_are_bounded_and_the_last_one_lost_is_a_clear_409(
     assert body["code"] == "ResourceConflict"
     assert "name one with `slug`" in body["message"]
     assert await listed_slugs(client) == ["python-basics"]
-
-
-@pytest.mark.usefixtures("tree")
-async def test_a_slug_the_request_named_is_still_a_409_when_taken(
-    client: httpx.AsyncClient,
-) -> None:
-    await create_badge(client)
-
-    response = await client.post(BADGES, json=badge_body(slug="python-basics", name="Other"))
-
-    assert response.status_code == 409, response.text
-    assert response.json()["details"] == {"slug": "python-basics", "name": "Other"}
-    assert await listed_slugs(client) == ["python-basics"]
