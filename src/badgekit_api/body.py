@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 
 from badgekit_api.auth import read_body
 from badgekit_api.errors import BadgeKitError, ValidationFailed
+from badgekit_api.list_limits import check_max_items
 from badgekit_api.nul_guard import MESSAGE as NUL_MESSAGE
 from badgekit_api.nul_guard import fields_with_nul
 
@@ -172,7 +173,9 @@ class BodyDependency(Generic[ModelT]):
         self.__name__ = f"body_of_{model.__name__}"
 
     async def __call__(self, request: Request) -> ModelT:
-        return validate(self.model, await parse_body(request))
+        body = validate(self.model, await parse_body(request))
+        check_max_items(body, request.app.state.settings)
+        return body
 
 
 def body_of(model: type[ModelT]) -> BodyDependency[ModelT]:

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     max_page_count: int = 500
     max_bulk_emails: int = Field(default=1000, ge=1, description="Earners per bulk award")
     max_application_evidence: int = Field(default=50, ge=0)
+    # Per badge, and shown with it in every listing: 100,000 tags made a 3 MB badge. Real
+    # badges carry a handful of each; a hundred leaves room and bounds a listing's weight.
+    max_badge_criteria: int = Field(default=100, ge=0, description="Criteria per badge")
+    max_badge_alignments: int = Field(default=100, ge=0, description="Alignments per badge")
+    max_badge_categories: int = Field(default=100, ge=0, description="Categories per badge")
+    max_badge_tags: int = Field(default=100, ge=0, description="Tags per badge")
     max_json_depth: int = Field(default=32, ge=1, description="Deepest nesting of a JSON body")
 
     require_exp: bool = Field(default=False, description="Refuse tokens without `exp`")

@@ -24,6 +24,7 @@ from badgekit_api.fields import (
     StoredCount,
     Url,
 )
+from badgekit_api.list_limits import MaxItems
 from badgekit_api.models.badges import MAX_SLUG_LENGTH, MAX_STRAPLINE_LENGTH
 from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp
@@ -104,6 +105,11 @@ class AlignmentInput(WireModel):
 
 Criteria = Annotated[list[CriterionInput], BeforeValidator(_as_list)]
 Alignments = Annotated[list[AlignmentInput], BeforeValidator(_as_list)]
+# Counted as stored: labels after blank and repeated ones are dropped.
+CRITERIA_LIMIT = MaxItems("max_badge_criteria")
+ALIGNMENTS_LIMIT = MaxItems("max_badge_alignments")
+CATEGORIES_LIMIT = MaxItems("max_badge_categories")
+TAGS_LIMIT = MaxItems("max_badge_tags")
 
 
 class BadgeCreate(WireModel):
@@ -126,10 +132,10 @@ class BadgeCreate(WireModel):
     archived: Flag = False
     image: ImageInput = None
     image_url: OptionalUrl = None
-    criteria: Criteria = []
-    alignments: Alignments = []
-    categories: Labels = []
-    tags: Labels = []
+    criteria: Annotated[Criteria, CRITERIA_LIMIT] = []
+    alignments: Annotated[Alignments, ALIGNMENTS_LIMIT] = []
+    categories: Annotated[Labels, CATEGORIES_LIMIT] = []
+    tags: Annotated[Labels, TAGS_LIMIT] = []
 
 
 class BadgeUpdate(WireModel):
@@ -156,10 +162,10 @@ class BadgeUpdate(WireModel):
     archived: Flag = None
     image: ImageInput = None
     image_url: OptionalUrl = None
-    criteria: Criteria | None = None
-    alignments: Alignments | None = None
-    categories: Labels | None = None
-    tags: Labels | None = None
+    criteria: Annotated[Criteria | None, CRITERIA_LIMIT] = None
+    alignments: Annotated[Alignments | None, ALIGNMENTS_LIMIT] = None
+    categories: Annotated[Labels | None, CATEGORIES_LIMIT] = None
+    tags: Annotated[Labels | None, TAGS_LIMIT] = None
 
 
 class CriterionRead(WireModel):

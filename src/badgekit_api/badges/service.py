@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,7 @@ from badgekit_api.badges.serializers import (
     BADGE_LOAD_OPTIONS,
     remember_lists,
 )
-from badgekit_api.badges.slugs import free_slug
+from badgekit_api.badges.slugs import made_up_slugs
 from badgekit_api.errors import Conflict, NotFound, ValidationFailed
 from badgekit_api.images.service import image_from_input, replace_image
 from badgekit_api.models import Badge
@@ -127,31 +127,43 @@ async def reload(session: AsyncSession, badge: Badge) -> Badge:
 async def create(
     session: AsyncSession, scope: Scope, data: BadgeCreate, *, max_image_bytes: int
 ) -> Badge:
-    """A new badge in the scope's deepest container (and so in the ones above it)."""
+    """A new badge in the scope's deepest container (and so in the ones above it).
+
+    Without a `slug` in `data` the server makes one up from the name, and a slug that
+    another request took meanwhile is no reason to fail: the next one is tried."""
     image = await image_from_input(data.image, data.image_url, max_image_bytes)
     if image is None:
         raise ValidationFailed.field(
             "image", None, "A badge needs an image: upload it as `image` or give `imageUrl`"
         )
-    badge = Badge(
-        system_id=scope.system.id,
-        issuer_id=scope.issuer.id if scope.issuer else None,
-        program_id=scope.program.id if scope.program else None,
-    )
-    for field in SCALAR_FIELDS:
-        setattr(badge, field, getattr(data, field))
-    badge.archived = bool(data.archived)
+    # Stored first, so that an insert rolled back to try another slug leaves it in place.
+    session.add(image)
+    await session.flush()
+
+    def new_badge(slug: str) -> Badge:
+        badge = Badge(
+            system_id=scope.system.id,
+            issuer_id=scope.issuer.id if scope.issuer else None,
+            program_id=scope.program.id if scope.program else None,
+        )
+        for field in SCALAR_FIELDS:
+            setattr(badge, field, getattr(data, field))
+        badge.slug = slug
+        badge.archived = bool(data.archived)
+        badge.image = image
+        badge.criteria = [criterion(item) for item in data.criteria]
+        badge.alignments = [alignment(item) for item in data.alignments]
+        badge.categories = [new_category(value) for value in data.categories]
+        badge.tags = [new_tag(value) for value in data.tags]
+        return badge
+
     if data.slug is None:
-        badge.slug = await free_slug(session, scope.system.id, data.name)
+        badge = await _insert_with_made_up_slug(session, new_badge, scope.system.id, data.name)
     else:
+        badge = new_badge(data.slug)
         await _ensure_free_slug(session, badge)
-    badge.image = image
-    badge.criteria = [criterion(item) for item in data.criteria]
-    badge.alignments = [alignment(item) for item in data.alignments]
-    badge.categories = [new_category(value) for value in data.categories]
-    badge.tags = [new_tag(value) for value in data.tags]
-    session.add(badge)
-    await _flush_or_conflict(session, badge)
+        session.add(badge)
+        await _flush_or_conflict(session, badge)
     return await reload(session, badge)
 
 
@@ -190,11 +202,39 @@ async def delete(session: AsyncSession, badge: Badge) -> None:
     await session.flush()
 
 
+async def _insert_with_made_up_slug(
+    session: AsyncSession, new_badge: Callable[[str], Badge], system_id: int, name: str
+) -> Badge:
+    # Each try in a SAVEPOINT: a failed INSERT aborts PostgreSQL's whole transaction
+    # otherwise, and rolling back to it drops the attempt's rows from the session.
+    tries = 0
+    async for slug in made_up_slugs(session, system_id, name):
+        tries += 1
+        badge = new_badge(slug)
+        try:
+            async with session.begin_nested():
+                session.add(badge)
+            return badge
+        except IntegrityError:
+            if not await _slug_taken(session, system_id, slug):
+                raise _concurrent_change() from None
+    raise Conflict(
+        f"No free slug for a badge of this name in {tries} tries: name one with `slug`",
+        details={"name": name},
+    )
+
+
+async def _slug_taken(
+    session: AsyncSession, system_id: int, slug: str, *, but: int | None = None
+) -> bool:
+    clash = select(Badge.id).where(Badge.system_id == system_id, Badge.slug == slug)
+    if but is not None:
+        clash = clash.where(Badge.id != but)
+    return bool(await session.scalar(select(exists(clash))))
+
+
 async def _ensure_free_slug(session: AsyncSession, badge: Badge) -> None:
-    clash = select(Badge.id).where(Badge.system_id == badge.system_id, Badge.slug == badge.slug)
-    if badge.id is not None:
-        clash = clash.where(Badge.id != badge.id)
-    if await session.scalar(select(exists(clash))):
+    if await _slug_taken(session, badge.system_id, badge.slug, but=badge.id):
         raise _conflict(badge)
 
 
@@ -206,6 +246,11 @@ async def _flush_or_conflict(session: AsyncSession, badge: Badge) -> None:
     except IntegrityError:
         # Two requests raced for the same slug; the unique constraint settled it.
         raise conflict from None
+
+
+def _concurrent_change() -> Conflict:
+    # Not the slug: another constraint, such as the badge's container deleted meanwhile.
+    return Conflict("The badge conflicts with a change made at the same time: try again")
 
 
 def _conflict(badge: Badge) -> Conflict:

@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.routing import BaseRoute
 
+from badgekit_api.config import Settings
+from badgekit_api.list_limits import declare_max_items
 from badgekit_api.openapi import errors, security
 from badgekit_api.openapi.bodies import body_schemas
 from badgekit_api.openapi.refs import referenced
@@ -32,7 +34,7 @@ def install_openapi(app: FastAPI) -> None:
         # FastAPI regenerates its document when routes are added, and else returns ours.
         document = generate()
         if document is not completed:
-            completed = app.openapi_schema = complete(document, app.routes)
+            completed = app.openapi_schema = complete(document, app.routes, app.state.settings)
         return completed
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -71,8 +73,11 @@ def _describe(name: str) -> str:
     return f"The {owner}'s {what}" if owner else f"The {name}"
 
 
-def complete(document: dict[str, Any], routes: list[BaseRoute]) -> dict[str, Any]:
-    """Add request bodies, error answers and security to FastAPI's document."""
+def complete(
+    document: dict[str, Any], routes: list[BaseRoute], settings: Settings
+) -> dict[str, Any]:
+    """Add request bodies, error answers and security to FastAPI's document; list limits
+    that settings give are shown with this server's values."""
     operations = list(_operations(document, routes))
     components: dict[str, Any] = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
@@ -87,6 +92,7 @@ def complete(document: dict[str, Any], routes: list[BaseRoute]) -> dict[str, Any
         errors.add_error_responses(operation, traits, method)
         if traits.signed:
             operation["security"] = security.REQUIREMENT
+    declare_max_items(bodies.components, settings)
     schemas.update(bodies.components)
     schemas.update(errors.SCHEMAS)
     for name in UNUSED_FASTAPI_SCHEMAS:  # in this order: the first refers to the second
