@@ -25,7 +25,8 @@ REF = "#/components/schemas/"
 def _routes(app: FastAPI) -> Iterator[Any]:
     contexts = getattr(routing, "iter_route_contexts", iter)(app.routes)
     for context in contexts:
-        if isinstance(getattr(context, "original_route", context), routing.APIRoute):
+        route = getattr(context, "original_route", context)
+        if isinstance(route, routing.APIRoute) and route.include_in_schema:
             yield context
 
 
