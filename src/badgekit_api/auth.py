@@ -1,10 +1,12 @@
 """Request verification: the BadgeKit JWT on every non-public request.
 
-Every failed check is a 403 and counts against the client's failure limit; a client over
-that limit gets a 429 before its token is even looked at. The checks read through the
-request's session, but write in short sessions of their own: a failure must be counted
-(committed) although the request's transaction is rolled back, and a used token id must
-stay used.
+Every failed check is a 403 and counts against the client's failure limit; once the
+client has used up that limit, a failed check is a 429 instead. A token that verifies is
+served whatever the counters say, and never reads them: behind a proxy every client may
+share one address, and one client's bad tokens must not shut the others out. The checks
+read through the request's session, but write in short sessions of their own: a failure
+must be counted (committed) although the request's transaction is rolled back, and a used
+token id must stay used.
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ from badgekit_api.database import SessionDep
 from badgekit_api.errors import NotAuthorized, PayloadTooLarge
 from badgekit_api.models.base import utcnow
 from badgekit_api.models.security import MAX_JTI_LENGTH
-from badgekit_api.ratelimit import FAILURES_IN_WINDOW, FailureLimit, FailureLimiter
-from badgekit_api.scopes.dependencies import current_scope, forget_resolved, resolve_ahead
+from badgekit_api.ratelimit import FailureLimit
 from badgekit_api.shared_state import SharedState
 
 MASTER_KEY = "master"
@@ -83,48 +84,21 @@ def signed_path(request: Request) -> set[str]:
 
 
 async def verify_request(request: Request, session: SessionDep) -> Caller:
-    """Verify the `Authorization: JWT token="..."` header; every failure is a 403."""
+    """Verify the `Authorization: JWT token="..."` header; every failure is a 403, or a
+    429 once the client has failed too often this minute."""
     settings: Settings = request.app.state.settings
     shared: SharedState = request.app.state.shared
-    failures = (auth_failure_limit(settings), client_address(request))
     # Reads go through the request's session: a second one per request costs a connection
     # checkout and its round trips (and can exhaust the pool under load). Not on SQLite,
     # where a writing request's session holds the write lock from its first statement on,
     # and the checks must still write their own transactions.
     reader = None if settings.is_sqlite else session
-    await _check_failures(request, shared.limiter, failures, reader)
     try:
         return await _verify(request, settings, shared, reader)
     except NotAuthorized:
-        await _release(request, reader)
-        await shared.limiter.record(failures)
+        await _release(reader)
+        await shared.limiter.count_failure((auth_failure_limit(settings), client_address(request)))
         raise
-
-
-async def _check_failures(
-    request: Request,
-    limiter: FailureLimiter,
-    failures: tuple[FailureLimit, str],
-    session: AsyncSession | None,
-) -> None:
-    """429 when the client has used up its failures. Where the count is a row of the
-    request's database and the route resolves the URL's containers anyway, it is read in
-    the statement that resolves them: one round trip less on every scoped request."""
-    check = limiter.window_check(*failures)
-    if check is None:
-        return
-    if session is not None and limiter.in_database and _resolves_scope(request):
-        count = await resolve_ahead(request, session, FAILURES_IN_WINDOW, check.values)
-        if count is not None:
-            check.enforce(count)
-            return
-    await limiter.check(failures, session=session)
-
-
-def _resolves_scope(request: Request) -> bool:
-    route = request.scope.get("route")
-    dependencies = getattr(route, "dependencies", ())
-    return any(dependency.dependency is current_scope for dependency in dependencies)
 
 
 async def _verify(
@@ -156,19 +130,17 @@ async def _verify(
     if settings.replay_protection:
         # Last, so that a token refused for another reason does not use up its `jti`.
         assert exp is not None  # required by _check_lifetime when replay protection is on
-        await _release(request, session)
+        await _release(session)
         await _check_replay(claims, key, exp, shared)
     return caller
 
 
-async def _release(request: Request, session: AsyncSession | None) -> None:
-    """Give the request's connection back before writing in a transaction of our own: a
-    flood of requests each holding one connection while waiting for a second would
-    exhaust the pool. The request checks out a connection again if it goes on (and
-    resolves its containers again: the rollback expired what was read)."""
+async def _release(session: AsyncSession | None) -> None:
+    """Give the request's connection back before using one of our own: a flood of requests
+    each holding one connection while waiting for a second would exhaust the pool. The
+    request checks out a connection again if it goes on."""
     if session is not None:
         await session.rollback()
-        forget_resolved(request)
 
 
 def _token(request: Request) -> str:

@@ -2,9 +2,11 @@
 
 The counters live where every server process sees them: in the database (one upsert per
 failure, so concurrent failures on many hosts all count) or in Redis when `REDIS_URL` is
-set (INCR with an absolute expiry). Only failures are counted; once a bucket has had its
-limit in the current window, requests in that bucket get a 429 with `Retry-After` until
-the window ends, whether or not they would have succeeded.
+set (INCR with an absolute expiry). Only failures are counted, and the counters are read
+only once a request has failed: a request that succeeds costs them nothing, and is never
+refused because others in its bucket failed (behind a proxy, every client may share one
+address). Once a bucket has had its limit in the current window, each further failure in
+it answers 429 with `Retry-After` instead of its own error until the window ends.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,11 +57,6 @@ class WindowCheck:
     window: int
     seconds_left: float
 
-    @property
-    def values(self) -> dict[str, Any]:
-        """The parameters of `FAILURES_IN_WINDOW`."""
-        return {"failure_bucket": self.bucket, "failure_window": self.window}
-
     def enforce(self, failures: int) -> None:
         if failures >= self.limit.per_window:
             retry_after = max(1, math.ceil(self.seconds_left))
@@ -70,31 +67,16 @@ class WindowCheck:
 
 
 class CounterStore(Protocol):
-    async def counts(
-        self, buckets: Sequence[str], window: int, session: AsyncSession | None = None
-    ) -> dict[str, int]: ...
+    async def counts(self, buckets: Sequence[str], window: int) -> dict[str, int]: ...
 
     async def add(self, buckets: Sequence[str], window: int, window_end: float) -> None: ...
 
 
-# Built once: every signed request runs it, and building it costs more than running it.
+# Built once: every failing request runs it, and building it costs more than running it.
 _COUNTS = select(FailureCounter.bucket, FailureCounter.failures).where(
     FailureCounter.bucket.in_(bindparam("buckets", expanding=True)),
     FailureCounter.time_window == bindparam("window"),
 )
-
-
-# The same count as one column, for a caller that reads it in a statement of its own (the
-# auth check reads it with the URL's containers): 0 when the bucket has no row.
-FAILURES_IN_WINDOW = func.coalesce(
-    select(FailureCounter.failures)
-    .where(
-        FailureCounter.bucket == bindparam("failure_bucket"),
-        FailureCounter.time_window == bindparam("failure_window"),
-    )
-    .scalar_subquery(),
-    0,
-).label("failures_in_window")
 
 
 class DatabaseCounters:
@@ -111,15 +93,9 @@ class DatabaseCounters:
         self.purge_chance = purge_chance
         self.rng = rng
 
-    async def counts(
-        self, buckets: Sequence[str], window: int, session: AsyncSession | None = None
-    ) -> dict[str, int]:
-        values = {"buckets": list(buckets), "window": window}
-        if session is not None:
-            rows = await session.execute(_COUNTS, values)
-        else:
-            async with self.session_factory() as own_session:
-                rows = await own_session.execute(_COUNTS, values)
+    async def counts(self, buckets: Sequence[str], window: int) -> dict[str, int]:
+        async with self.session_factory() as session:
+            rows = await session.execute(_COUNTS, {"buckets": list(buckets), "window": window})
         return {row.bucket: row.failures for row in rows}
 
     async def add(self, buckets: Sequence[str], window: int, window_end: float) -> None:
@@ -160,12 +136,7 @@ class RedisCounters:
     def _key(self, bucket: str, window: int) -> str:
         return f"{self.prefix}{bucket}:{window}"
 
-    async def counts(
-        self,
-        buckets: Sequence[str],
-        window: int,
-        session: AsyncSession | None = None,
-    ) -> dict[str, int]:
+    async def counts(self, buckets: Sequence[str], window: int) -> dict[str, int]:
         values = await self.redis.mget([self._key(bucket, window) for bucket in buckets])
         return {bucket: int(value) for bucket, value in zip(buckets, values, strict=True) if value}
 
@@ -179,7 +150,7 @@ class RedisCounters:
 
 
 class FailureLimiter:
-    """Checks and counts failures against limits, in windows of `window_seconds`."""
+    """Counts failures against limits, in windows of `window_seconds`."""
 
     def __init__(
         self, store: CounterStore, *, clock: Clock = time.time, window_seconds: int = WINDOW_SECONDS
@@ -188,50 +159,37 @@ class FailureLimiter:
         self.clock = clock
         self.window_seconds = window_seconds
 
-    @property
-    def in_database(self) -> bool:
-        """Whether the counters are rows a request's own statements can read."""
-        return isinstance(self.store, DatabaseCounters)
+    async def count_failure(self, *failures: tuple[FailureLimit, str]) -> None:
+        """Count one failure for each (limit, subject); or, when any of them has used up
+        its window already, raise TooManyRequests instead and count nothing: the answer
+        stays the same until the window ends, and a flood of failures costs no writes.
 
-    def window_check(
-        self, limit: FailureLimit, subject: str, now: float | None = None
-    ) -> WindowCheck | None:
-        """The check of one (limit, subject) in the window of `now` (default: the clock's
-        time); None when the limit is off."""
-        if not limit.per_window:
-            return None
-        now = self.clock() if now is None else now
-        window = self._window(now)
-        return WindowCheck(limit, limit.bucket(subject), window, self._window_end(window) - now)
-
-    async def check(
-        self, *checks: tuple[FailureLimit, str], session: AsyncSession | None = None
-    ) -> None:
-        """Raise TooManyRequests when any (limit, subject) has used up its window.
-
-        A caller that already holds a session passes it: taking a second connection while
-        holding one can exhaust the pool under load, every request waiting for another.
+        Called on the failure path only, after the request has given its connection back
+        (a second one taken while holding the first can exhaust the pool under load).
+        Concurrent failures may each find the bucket just under its limit and all count:
+        the limit slows guessing down, it does not need to be exact.
         """
         now = self.clock()  # one window for all of them
-        active = [
+        checks = [
             check
-            for check in (self.window_check(limit, subject, now) for limit, subject in checks)
+            for check in (self._window_check(limit, subject, now) for limit, subject in failures)
             if check is not None
         ]
-        if not active:
+        if not checks:
             return
-        counts = await self.store.counts(
-            [check.bucket for check in active], active[0].window, session
-        )
-        for check in active:
+        window = checks[0].window
+        counts = await self.store.counts([check.bucket for check in checks], window)
+        for check in checks:
             check.enforce(counts.get(check.bucket, 0))
+        await self.store.add([check.bucket for check in checks], window, self._window_end(window))
 
-    async def record(self, *failures: tuple[FailureLimit, str]) -> None:
-        """Count one failure for each (limit, subject)."""
-        buckets = [limit.bucket(subject) for limit, subject in failures if limit.per_window]
-        if buckets:
-            window = self._window(self.clock())
-            await self.store.add(buckets, window, self._window_end(window))
+    def _window_check(self, limit: FailureLimit, subject: str, now: float) -> WindowCheck | None:
+        """The check of one (limit, subject) in the window of `now`; None when the limit is
+        off."""
+        if not limit.per_window:
+            return None
+        window = self._window(now)
+        return WindowCheck(limit, limit.bucket(subject), window, self._window_end(window) - now)
 
     def _window(self, now: float) -> int:
         return int(now // self.window_seconds)

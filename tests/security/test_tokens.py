@@ -165,7 +165,7 @@ async def test_under_replay_protection_routes_under_containers_work(
     replay_app: FastAPI, client: httpx.AsyncClient
 ) -> None:
     """The check of a token id gives the request's connection back first (a rollback): the
-    containers read with the failure count before it must not be used expired."""
+    request goes on with what it reads after it, never with objects the rollback expired."""
     await create_tree(client)
     program = LEVEL_PREFIXES["program"]
     body = json.dumps(badge_body(slug="replayed")).encode()

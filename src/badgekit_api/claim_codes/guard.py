@@ -34,15 +34,17 @@ def claim_failure_limits(
 async def limit_failed_claims(
     request: Request, session: SessionDep, code: str
 ) -> AsyncIterator[None]:
-    """429 while the client or the code has used up its failures; count each new one."""
-    shared: SharedState = request.app.state.shared
-    limits = claim_failure_limits(request.app.state.settings, request, code)
-    await shared.limiter.check(*limits, session=session)
+    """Count each failed claim against the client and the code; once either has used up its
+    failures, a failed claim is a 429 instead. The claim of a real, unclaimed code is served
+    whatever the counters say (and never reads them): the limit slows guessing down, it
+    must not keep an earner from a code they were given."""
     try:
         yield
     except (NotFound, CodeAlreadyUsed):
         # End the request's transaction first: on SQLite it holds the write lock that the
         # count (a transaction of its own, so that it survives the rollback) needs.
         await session.rollback()
-        await shared.limiter.record(*limits)
+        shared: SharedState = request.app.state.shared
+        limits = claim_failure_limits(request.app.state.settings, request, code)
+        await shared.limiter.count_failure(*limits)
         raise

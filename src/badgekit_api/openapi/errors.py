@@ -101,8 +101,9 @@ STATUSES: dict[int, tuple[str, dict[str, Any]]] = {
         {"code": "UnsupportedMediaType", "message": "Unsupported Content-Type `text/csv`"},
     ),
     429: (
-        "`TooManyRequests`: this client failed too often (bad tokens, wrong claim codes); "
-        "try again after `Retry-After` seconds",
+        "`TooManyRequests`: the request failed (a bad token, a wrong claim code) and this "
+        "client or code has failed too often this minute; a request that succeeds is "
+        "always served. Try again after `Retry-After` seconds",
         {"code": "TooManyRequests", "message": "Too many failed authorizations from this client"},
     ),
     500: (

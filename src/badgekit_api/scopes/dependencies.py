@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from badgekit_api.database import SessionDep
@@ -109,11 +107,10 @@ def _chain(depth: int) -> Select[Any]:
 _CHAINS = {depth: _chain(depth) for depth in SCOPE_DEPTHS}
 
 
-@cache
-def scope_statement(depth: int, extra: ColumnElement[Any] | None = None) -> Select[Any]:
-    """The statement that resolves containers down to `depth`, with `extra` as a last
-    column if given; its parameters are the slugs' path parameter names."""
-    return _CHAINS[depth] if extra is None else _CHAINS[depth].add_columns(extra)
+def scope_statement(depth: int) -> Select[Any]:
+    """The statement that resolves containers down to `depth`; its parameters are the
+    slugs' path parameter names."""
+    return _CHAINS[depth]
 
 
 def _slugs(path_params: Mapping[str, Any], depth: int) -> dict[str, Any]:
@@ -130,55 +127,12 @@ def _scope_of(row: Row[Any] | None, path_params: Mapping[str, Any], depth: int) 
     return Scope(*found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Resolved:
-    """A scope resolved ahead of `current_scope`, or its 404, with the session it was read
-    in: its objects belong to that session and are only handed to the same one."""
-
-    session: AsyncSession
-    outcome: Scope | NotFound
-
-
-_RESOLVED = "badgekit_resolved_scope"
-
-
-async def resolve_ahead(
-    request: Request, session: AsyncSession, extra: ColumnElement[Any], values: dict[str, Any]
-) -> Any:
-    """Resolve the URL's containers now, in one statement with `extra` as its last column,
-    and return that column's value; `current_scope` then answers from what was read. None
-    when the system is not there (no row: `extra` must never be None itself).
-
-    The auth check reads its failure counter this way: one round trip for both."""
-    depth = scope_depth(request.path_params)
-    values = {**values, **_slugs(request.path_params, depth)}
-    row = (await session.execute(scope_statement(depth, extra), values)).first()
-    outcome: Scope | NotFound
-    try:
-        outcome = _scope_of(row, request.path_params, depth)
-    except NotFound as missing:
-        outcome = missing
-    setattr(request.state, _RESOLVED, _Resolved(session, outcome))
-    return None if row is None else row[-1]
-
-
-def forget_resolved(request: Request) -> None:
-    """Drop a scope resolved ahead: its session was rolled back, which expires its objects."""
-    if hasattr(request.state, _RESOLVED):
-        delattr(request.state, _RESOLVED)
-
-
 async def current_scope(request: Request, session: SessionDep) -> Scope:
     """The container the URL names, resolved (or 404ed) once a request, outermost first.
 
     Which levels to resolve is read from the matched path parameters, so one dependency
     serves the routers mounted under every scope prefix.
     """
-    ahead: _Resolved | None = getattr(request.state, _RESOLVED, None)
-    if ahead is not None and ahead.session is session:
-        if isinstance(ahead.outcome, NotFound):
-            raise ahead.outcome
-        return ahead.outcome
     depth = scope_depth(request.path_params)
     values = _slugs(request.path_params, depth)
     row = (await session.execute(scope_statement(depth), values)).first()
