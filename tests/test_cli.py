@@ -45,7 +45,7 @@ def ok(result: Result) -> str:
 
 @pytest.fixture
 def migrated(database_url: str) -> str:
-    assert "heads" in ok(run(database_url, "migrate"))
+    ok(run(database_url, "migrate"))
     return database_url
 
 
