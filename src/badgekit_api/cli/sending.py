@@ -11,10 +11,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import httpx
 
-from badgekit_api.cli.output import fail
+from badgekit_api.cli.output import colour_wanted, fail
 
 # A multipart part: (form name, (file name or None for a text part, content, content type)).
 Part = tuple[str, tuple[str | None, bytes, str | None]]
@@ -119,7 +120,10 @@ def show(answer: httpx.Response) -> None:
     status_colour = (
         "green" if answer.is_success else "yellow" if answer.status_code < 400 else "red"
     )
-    errors = Console(stderr=True, highlight=False)
+    # Rich leaves colour out when the stream is not a terminal; without a colour system it
+    # leaves out bold too, so NO_COLOR output is plain text even on a terminal.
+    colours: Literal["auto"] | None = "auto" if colour_wanted() else None
+    errors = Console(stderr=True, highlight=False, color_system=colours)
     errors.print(f"[bold {status_colour}]{answer.status_code} {answer.reason_phrase}[/]")
     if location := answer.headers.get("Location"):
         errors.print(f"Location: {location}", markup=False)
@@ -132,7 +136,7 @@ def show(answer: httpx.Response) -> None:
         except ValueError:
             pass  # not JSON after all: shown as text below
         else:
-            Console().print_json(answer.text, ensure_ascii=False)
+            Console(color_system=colours).print_json(answer.text, ensure_ascii=False)
             return
     if content_type.startswith("text/") or "json" in content_type:
         sys.stdout.write(answer.text if answer.text.endswith("\n") else answer.text + "\n")
