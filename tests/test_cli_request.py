@@ -79,6 +79,18 @@ def test_a_badge_with_an_uploaded_image(request_: Any, tmp_path: Path) -> None:
     assert (served.code, served.stdout) == (0, image)
 
 
+def test_an_award_shows_where_its_assertion_is(request_: Any, live_server: str) -> None:
+    answer(request_("POST", "/systems", "-d", json.dumps(CHICAGO)), "201 Created")
+    badge = json.dumps(badge_body())
+    answer(request_("POST", "/systems/chicago/badges", "-d", badge), "201 Created")
+    run = request_(
+        "POST", "/systems/chicago/badges/python-basics/instances", "-d", '{"email": "a@b.org"}'
+    )
+    slug = answer(run, "201 Created")["instance"]["slug"]
+    # On one line however long, so it can be copied (or cut out by a script).
+    assert f"\nLocation: {live_server}/public/assertions/{slug}\n" in run.stderr
+
+
 def test_a_consumer_key_signs_for_its_own_system(request_: Any) -> None:
     answer(request_("POST", "/systems", "-d", json.dumps(CHICAGO)), "201 Created")
     consumer = answer(request_("POST", "/consumers", "-d", '{"system": "chicago"}'), "201 Created")[

@@ -123,7 +123,7 @@ def show(answer: httpx.Response) -> None:
     # Rich leaves colour out when the stream is not a terminal; without a colour system it
     # leaves out bold too, so NO_COLOR output is plain text even on a terminal.
     colours: Literal["auto"] | None = "auto" if colour_wanted() else None
-    errors = Console(stderr=True, highlight=False, color_system=colours)
+    errors = Console(stderr=True, highlight=False, color_system=colours, soft_wrap=True)
     errors.print(f"[bold {status_colour}]{answer.status_code} {answer.reason_phrase}[/]")
     if location := answer.headers.get("Location"):
         errors.print(f"Location: {location}", markup=False)
