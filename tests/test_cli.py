@@ -22,7 +22,7 @@ from badgekit_api.config import Settings
 from badgekit_api.main import create_app
 from badgekit_api.migrations.runner import head_revisions
 from badgekit_api.signing import sign_request
-from tests.support import TEST_SECRET, make_client
+from tests.support import TEST_SECRET, make_client, run_cli
 
 ENV_NAMES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "PORT", "HOST", "DEV")
 
@@ -291,3 +291,10 @@ def test_migrate_names_the_database_and_the_revision(database_url: str, tmp_path
     assert ok(run(database_url, "migrate")) == (
         f"Database {tmp_path}/cli.db is at revision {head} (the latest).\n"
     )
+
+
+def test_token_with_a_short_secret_prints_only_the_header(tmp_path: Path) -> None:
+    # PyJWT warns about HMAC keys under 32 bytes, a Python warning with its source line.
+    done = run_cli("token", "GET", "/systems", "--secret", "short", cwd=tmp_path)
+    assert (done.code, done.stderr) == (0, "")
+    assert done.output.startswith("Authorization: JWT token=")

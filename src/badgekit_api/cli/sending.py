@@ -15,6 +15,7 @@ from typing import Literal
 
 import httpx
 
+from badgekit_api.cli.files import read_file
 from badgekit_api.cli.output import colour_wanted, fail
 
 # A multipart part: (form name, (file name or None for a text part, content, content type)).
@@ -28,7 +29,7 @@ def name_and_value(given: str, option: str) -> tuple[str, str]:
     return name, value
 
 
-def part(given: str, read_file: Callable[[str, str], bytes]) -> Part:
+def part(given: str) -> Part:
     """`name=@path` is a file part (named after the file), `name=value` a text part."""
     name, value = name_and_value(given, "-F")
     if value.startswith("@"):

@@ -6,7 +6,6 @@ stack, and `request` loads its HTTP client only once its options are read.
 
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 import warnings
@@ -17,6 +16,7 @@ import typer
 from jwt.warnings import InsecureKeyLengthWarning
 
 from badgekit_api.cli import environment
+from badgekit_api.cli.files import read_file
 from badgekit_api.cli.output import fail
 from badgekit_api.signing import sign_request
 
@@ -55,18 +55,6 @@ def authorization(
             exp=int(time.time()) + ttl,
             jti=uuid.uuid4().hex,  # so the token also works where REPLAY_PROTECTION is on
         )
-
-
-def read_file(path: Path | str, what: str) -> bytes:
-    """The bytes of `path` (`-`: standard input), or one line saying why they cannot be read."""
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise fail(f"{what}: no such file: {path}") from None
-    except OSError as error:
-        raise fail(f"{what}: cannot read {path}: {error.strerror or error}") from None
 
 
 def token(
@@ -122,7 +110,7 @@ def request(
     body = sending.Body.of(
         json_body=read_file(data[1:], "-d") if data and data.startswith("@") else data,
         fields=[sending.name_and_value(field, "-f") for field in fields or []],
-        parts=[sending.part(given, read_file) for given in files or []],
+        parts=[sending.part(given) for given in files or []],
     )
     answer = sending.send(
         method.upper(),
