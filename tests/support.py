@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -82,3 +86,37 @@ def count_queries(engine: AsyncEngine) -> Iterator[QueryCounter]:
         yield counter
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+# What a user's shell would not have set: each CLI run below names what it uses.
+_CLI_VARIABLES = ("DATABASE_URL", "MASTER_SECRET", "BADGEKIT_URL", "NO_COLOR", "FORCE_COLOR", "DEV")
+
+
+@dataclass(frozen=True)
+class CliRun:
+    code: int
+    stdout: bytes
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout.decode()
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: bytes = b""
+) -> CliRun:
+    """`badgekit-api ARGS` in a process of its own, as a user runs it, in `cwd`."""
+    environment = {
+        name: value for name, value in os.environ.items() if name.upper() not in _CLI_VARIABLES
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "badgekit_api.cli", *args],
+        env={**environment, **(env or {})},
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    return CliRun(done.returncode, done.stdout, done.stderr.decode())

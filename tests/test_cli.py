@@ -16,11 +16,13 @@ import httpx
 import pytest
 from typer.testing import CliRunner, Result
 
+from badgekit_api import signing
 from badgekit_api.cli import app as cli
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
+from badgekit_api.migrations.runner import head_revisions
 from badgekit_api.signing import sign_request
-from tests.support import TEST_SECRET, make_client
+from tests.support import TEST_SECRET, make_client, run_cli
 
 ENV_NAMES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "PORT", "HOST", "DEV")
 
@@ -45,7 +47,7 @@ def ok(result: Result) -> str:
 
 @pytest.fixture
 def migrated(database_url: str) -> str:
-    assert "heads" in ok(run(database_url, "migrate"))
+    ok(run(database_url, "migrate"))
     return database_url
 
 
@@ -252,11 +254,29 @@ def test_serve_starts_with_a_long_enough_secret(
     assert ok(run(database_url, "systems", "list")) == ""
 
 
-def test_serve_dev_makes_up_a_secret(database_url: str, uvicorn_run: UvicornCalls) -> None:
-    result = run(database_url, "serve", "--dev", "--no-migrate", secret=None)
-    assert result.exit_code == 0, result.output
-    assert "Development master secret" in result.stdout
-    assert len(uvicorn_run.calls) == 1
+DEV_SECRET_LINE = re.compile(
+    r"^Development master secret \(key `master`\), (?:kept in|from) (\S+): (\S+)$", re.M
+)
+
+
+def test_serve_dev_keeps_its_secret_for_the_next_start(
+    database_url: str, uvicorn_run: UvicornCalls, tmp_path: Path
+) -> None:
+    first = run(database_url, "serve", "--dev", "--no-migrate", secret=None)
+    assert first.exit_code == 0, first.output
+    found = DEV_SECRET_LINE.search(first.stdout)
+    assert found, first.stdout
+    kept, secret = Path(found.group(1)), found.group(2)
+    assert kept == tmp_path / ".badgekit-dev-secret"
+    assert kept.stat().st_mode & 0o777 == 0o600  # a secret: its owner alone reads it
+
+    again = run(database_url, "serve", "--dev", "--no-migrate", secret=None)
+    assert DEV_SECRET_LINE.findall(again.stdout) == [(str(kept), secret)]
+    assert len(uvicorn_run.calls) == 2
+    # Tokens made with it, before or after a restart, are tokens of the master key.
+    header = header_from(ok(run(database_url, "token", "GET", "/systems", secret=None)))
+    token = signing.token_from_header(header)
+    assert token and signing.verify(token, secret)["key"] == "master"
 
 
 def test_serve_dev_accepts_a_short_secret(database_url: str, uvicorn_run: UvicornCalls) -> None:
@@ -264,3 +284,17 @@ def test_serve_dev_accepts_a_short_secret(database_url: str, uvicorn_run: Uvicor
     assert result.exit_code == 0, result.output
     assert "Development master secret" not in result.stdout
     assert len(uvicorn_run.calls) == 1
+
+
+def test_migrate_names_the_database_and_the_revision(database_url: str, tmp_path: Path) -> None:
+    [head] = head_revisions()
+    assert ok(run(database_url, "migrate")) == (
+        f"Database {tmp_path}/cli.db is at revision {head} (the latest).\n"
+    )
+
+
+def test_token_with_a_short_secret_prints_only_the_header(tmp_path: Path) -> None:
+    # PyJWT warns about HMAC keys under 32 bytes, a Python warning with its source line.
+    done = run_cli("token", "GET", "/systems", "--secret", "short", cwd=tmp_path)
+    assert (done.code, done.stderr) == (0, "")
+    assert done.output.startswith("Authorization: JWT token=")

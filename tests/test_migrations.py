@@ -1,52 +1,36 @@
 """One Alembic history for all three databases: up from nothing, down to nothing, up again.
 
-Runs on a throwaway database of the kind TEST_DATABASE_URL names (a new SQLite file, or a
-new PostgreSQL / MariaDB database created and dropped here), never on the shared test one.
+Runs on a throwaway database (tests/scratch_database.py), never on the shared test one.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Connection, inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
 from badgekit_api.database import create_engine
 from badgekit_api.migrations.runner import downgrade, upgrade
 from badgekit_api.models import Base
-from tests import support
+from tests.scratch_database import scratch_database
 
 MODEL_TABLES = set(Base.metadata.tables)
 
 
 @pytest.fixture
 async def scratch(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    url = make_url(support.test_database_url(str(tmp_path)))
-    if url.get_backend_name() == "sqlite":
-        engine = create_engine(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/scratch.db"))
-        yield engine
-        await engine.dispose()
-        return
-    name = f"{url.database}_migrations_{secrets.token_hex(4)}"
-    admin = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f"CREATE DATABASE {name}"))
-    scratch_url = url.set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(Settings(database_url=scratch_url))
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        async with admin.connect() as connection:
-            await connection.execute(text(f"DROP DATABASE {name}"))
-        await admin.dispose()
+    async with scratch_database(tmp_path) as url:
+        engine = create_engine(Settings(database_url=url))
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
 
 
 async def tables(engine: AsyncEngine) -> set[str]:

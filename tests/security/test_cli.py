@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from badgekit_api import logging_config
 from badgekit_api.cli import app as cli
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
-from badgekit_api.webhooks import cli as webhook_cli
 from badgekit_api.webhooks.worker import DeliveryWorker
 from tests.support import TEST_SECRET, make_client
 
@@ -147,7 +147,7 @@ def worker_runs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(DeliveryWorker, "run", run_once)
     # Logging is set up for the process: keep this test process's own.
-    monkeypatch.setattr(webhook_cli, "configure_logging", lambda level: runs.append(level))
+    monkeypatch.setattr(logging_config, "configure_logging", lambda level: runs.append(level))
     return runs
 
 

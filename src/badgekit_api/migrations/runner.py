@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,6 +31,19 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     async with engine.begin() as connection:
         await connection.run_sync(_run, "downgrade", revision)
+
+
+async def current_revisions(engine: AsyncEngine) -> tuple[str, ...]:
+    """The revisions the database behind `engine` is at (none before its first migration)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: tuple(MigrationContext.configure(sync).get_current_heads())
+        )
+
+
+def head_revisions() -> tuple[str, ...]:
+    """The latest revisions of the migration history."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def _run(connection: Connection, direction: str, revision: str) -> None:

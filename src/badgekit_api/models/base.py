@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, LargeBinary, MetaData
+from sqlalchemy import DateTime, Integer, LargeBinary, MetaData, PrimaryKeyConstraint
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -19,6 +20,16 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@compiles(PrimaryKeyConstraint, "mysql", "mariadb")
+def _unnamed_primary_key(constraint: PrimaryKeyConstraint, compiler: Any, **kw: Any) -> str:
+    """`PRIMARY KEY (...)` without its name on MySQL and MariaDB: they call every primary key
+    `PRIMARY` and answer each named one with a warning (1280, "Name 'pk_...' ignored"), which
+    the driver logs, once per table a migration creates."""
+    ddl: str = compiler.visit_primary_key_constraint(constraint, **kw)
+    start = ddl.find("PRIMARY KEY")
+    return ddl[start:] if start > 0 else ddl
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,57 +1,31 @@
-"""`badgekit-api webhooks ...` and `badgekit-api worker`: the same services the API calls."""
+"""`badgekit-api webhooks ...` and `badgekit-api worker`: the same services the API calls.
+
+Each command imports the services when it runs (see `badgekit_api.cli`).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import signal
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.body import validate
-from badgekit_api.config import Settings
-from badgekit_api.database import create_engine, create_session_factory
-from badgekit_api.errors import BadgeKitError, NotFound
-from badgekit_api.logging_config import configure_logging
-from badgekit_api.models import System, Webhook
-from badgekit_api.timestamps import iso_millis
-from badgekit_api.webhooks import service as webhook_service
-from badgekit_api.webhooks.addresses import AddressPolicy
-from badgekit_api.webhooks.schemas import DeliveryRead, WebhookCreate
-from badgekit_api.webhooks.worker import DeliveryWorker
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
-T = TypeVar("T")
+    from badgekit_api.models import System, Webhook
+    from badgekit_api.webhooks.schemas import DeliveryRead
 
 webhooks_app = typer.Typer(
     help="Manage webhooks and look at their deliveries.", no_args_is_help=True
 )
 
 
-def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    try:
-        return asyncio.run(work())
-    except BadgeKitError as exc:
-        typer.secho(f"{exc.code}: {exc.message}", err=True, fg=typer.colors.RED)
-        for detail in exc.details or []:
-            typer.secho(f"  {detail['field']}: {detail['message']}", err=True)
-        raise typer.Exit(code=1) from None
-
-
-@asynccontextmanager
-async def _transaction() -> AsyncIterator[AsyncSession]:
-    engine = create_engine(Settings())
-    try:
-        async with create_session_factory(engine)() as session, session.begin():
-            yield session
-    finally:
-        await engine.dispose()
-
-
 async def _system(session: AsyncSession, slug: str) -> System:
+    from sqlalchemy import select
+
+    from badgekit_api.errors import NotFound
+    from badgekit_api.models import System
+
     system = await session.scalar(select(System).where(System.slug == slug))
     if system is None:
         raise NotFound.for_field("system", "slug", slug)
@@ -59,6 +33,9 @@ async def _system(session: AsyncSession, slug: str) -> System:
 
 
 async def _webhook(session: AsyncSession, webhook_id: int) -> Webhook:
+    from badgekit_api.errors import NotFound
+    from badgekit_api.models import Webhook
+
     webhook = await session.get(Webhook, webhook_id)
     if webhook is None:
         raise NotFound.for_field("webhook", "id", webhook_id)
@@ -79,23 +56,28 @@ def add(
     ] = None,
 ) -> None:
     """Register a webhook; its signing secret is shown only now."""
+    from badgekit_api.body import validate
+    from badgekit_api.cli.database import in_transaction, load_settings
+    from badgekit_api.webhooks import service as webhook_service
+    from badgekit_api.webhooks.addresses import AddressPolicy
+    from badgekit_api.webhooks.schemas import WebhookCreate
+
+    settings = load_settings()
     fields: dict[str, Any] = {"url": url}
     if secret is not None:
         fields["secret"] = secret
     if events:
         fields["events"] = [name for given in events for name in given.split(",")]
 
-    async def create() -> Webhook:
-        data = validate(WebhookCreate, fields)
-        async with _transaction() as session:
-            return await webhook_service.create(
-                session,
-                await _system(session, system),
-                data,
-                addresses=AddressPolicy.from_settings(Settings()),
-            )
+    async def create(session: AsyncSession) -> Webhook:
+        return await webhook_service.create(
+            session,
+            await _system(session, system),
+            validate(WebhookCreate, fields),
+            addresses=AddressPolicy.from_settings(settings),
+        )
 
-    webhook = _run(create)
+    webhook = in_transaction(create, settings)
     typer.echo(f"id:     {webhook.id}\nurl:    {webhook.url}\nevents: {', '.join(webhook.actions)}")
     typer.echo(f"secret: {webhook.secret}\n(The secret is not shown again.)")
 
@@ -105,13 +87,14 @@ def list_webhooks(
     system: Annotated[str, typer.Option(help="Slug of the system")],
 ) -> None:
     """List a system's webhooks: id, active, events, url."""
+    from badgekit_api.cli.database import in_transaction
+    from badgekit_api.webhooks import service as webhook_service
 
-    async def fetch() -> list[Webhook]:
-        async with _transaction() as session:
-            found = await _system(session, system)
-            return list(await session.scalars(webhook_service.list_statement(found)))
+    async def fetch(session: AsyncSession) -> list[Webhook]:
+        found = await _system(session, system)
+        return list(await session.scalars(webhook_service.list_statement(found)))
 
-    for webhook in _run(fetch):
+    for webhook in in_transaction(fetch):
         state = "active" if webhook.active else "inactive"
         typer.echo(f"{webhook.id}\t{state}\t{','.join(webhook.actions)}\t{webhook.url}")
 
@@ -119,12 +102,13 @@ def list_webhooks(
 @webhooks_app.command("remove")
 def remove(webhook_id: Annotated[int, typer.Argument(help="The webhook's id")]) -> None:
     """Delete a webhook and its undelivered events."""
+    from badgekit_api.cli.database import in_transaction
+    from badgekit_api.webhooks import service as webhook_service
 
-    async def delete() -> None:
-        async with _transaction() as session:
-            await webhook_service.delete(session, await _webhook(session, webhook_id))
+    async def delete(session: AsyncSession) -> None:
+        await webhook_service.delete(session, await _webhook(session, webhook_id))
 
-    _run(delete)
+    in_transaction(delete)
     typer.echo(f"Removed webhook {webhook_id}.")
 
 
@@ -134,16 +118,16 @@ def deliveries(
     limit: Annotated[int, typer.Option(help="How many of the latest events to show")] = 20,
 ) -> None:
     """The latest events of a webhook and how their delivery went."""
+    from badgekit_api.cli.database import in_transaction
+    from badgekit_api.timestamps import iso_millis
+    from badgekit_api.webhooks import service as webhook_service
 
-    async def fetch() -> list[DeliveryRead]:
-        async with _transaction() as session:
-            webhook = await _webhook(session, webhook_id)
-            statement = webhook_service.deliveries_statement(webhook).limit(limit)
-            return [
-                webhook_service.delivery_read(event) for event in await session.scalars(statement)
-            ]
+    async def fetch(session: AsyncSession) -> list[DeliveryRead]:
+        webhook = await _webhook(session, webhook_id)
+        statement = webhook_service.deliveries_statement(webhook).limit(limit)
+        return [webhook_service.delivery_read(event) for event in await session.scalars(statement)]
 
-    for delivery in _run(fetch):
+    for delivery in in_transaction(fetch):
         next_attempt = iso_millis(delivery.nextAttemptAt) if delivery.nextAttemptAt else "-"
         typer.echo(
             f"{delivery.id}\t{delivery.action}\t{delivery.status}\tattempts={delivery.attempts}"
@@ -159,13 +143,21 @@ def worker(
     ] = False,
 ) -> None:
     """Deliver webhook events until stopped (run any number, on any hosts)."""
-    settings = Settings(dev=dev or Settings().dev)
+    import asyncio
+    import signal
+
+    from badgekit_api import logging_config
+    from badgekit_api.cli.database import load_settings
+    from badgekit_api.cli.output import fail
+    from badgekit_api.database import create_engine, create_session_factory
+    from badgekit_api.webhooks.worker import DeliveryWorker
+
+    settings = load_settings(dev=dev or load_settings().dev)
     # The worker verifies no requests, but a weak secret in its environment is one that
     # the servers beside it share: refuse it here too.
     if problem := settings.master_secret_problem(required=False):
-        typer.secho(problem, err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=1)
-    configure_logging(settings.log_level)
+        raise fail(problem)
+    logging_config.configure_logging(settings.log_level)
 
     async def run() -> None:
         engine = create_engine(settings)

@@ -1,0 +1,3 @@
+from badgekit_api.cli import app
+
+app()

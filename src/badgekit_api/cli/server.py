@@ -1,0 +1,95 @@
+"""`badgekit-api serve` and `badgekit-api migrate`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Annotated
+
+import typer
+
+from badgekit_api.cli import environment
+from badgekit_api.cli.output import fail
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (env HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (env PORT)")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes; use one per core")] = 1,
+    dev: Annotated[
+        bool,
+        typer.Option(
+            "--dev",
+            help="Development mode: a made-up master secret, kept in "
+            f"{environment.DEV_SECRET_FILE} for the next start",
+        ),
+    ] = False,
+    migrate: Annotated[
+        bool | None,
+        typer.Option(
+            "--migrate/--no-migrate", help="Upgrade the schema first (default: on SQLite)"
+        ),
+    ] = None,
+) -> None:
+    """Run the API server."""
+    import uvicorn
+
+    from badgekit_api.cli.database import described, load_settings, on_engine
+    from badgekit_api.logging_config import logging_config
+    from badgekit_api.migrations import runner
+
+    settings = load_settings()
+    if dev and not settings.master_secret:
+        # The server processes read their settings from the environment.
+        os.environ["MASTER_SECRET"] = _dev_secret()
+    settings = load_settings(dev=dev or settings.dev)
+    if problem := settings.master_secret_problem(required=True):
+        raise fail(problem)
+    typer.echo(f"Database: {described(settings.database_url)}")
+    if migrate if migrate is not None else settings.is_sqlite:
+        on_engine(runner.upgrade, settings)
+    uvicorn.run(
+        "badgekit_api.main:create_app",
+        factory=True,
+        host=host if host is not None else settings.host,
+        port=port if port is not None else settings.port,  # 0 asks for any free port
+        workers=workers,
+        proxy_headers=True,
+        access_log=False,  # request_log.py logs each request, without its query string
+        log_config=logging_config(settings.log_level),
+    )
+
+
+def _dev_secret() -> str:
+    """The development secret of this folder: the one made before, or a new one kept for
+    the next start (so tokens signed earlier keep working)."""
+    secret = environment.dev_secret()
+    where = environment.DEV_SECRET_FILE.resolve()
+    if secret:
+        typer.echo(f"Development master secret (key `master`), from {where}: {secret}")
+        return secret
+    secret = secrets.token_urlsafe(32)
+    environment.keep_dev_secret(secret)
+    typer.echo(f"Development master secret (key `master`), kept in {where}: {secret}")
+    return secret
+
+
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "heads") -> None:
+    """Upgrade the database schema."""
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from badgekit_api.cli.database import described, load_settings, on_engine
+    from badgekit_api.migrations import runner
+
+    settings = load_settings()
+
+    async def upgrade(engine: AsyncEngine) -> tuple[str, ...]:
+        await runner.upgrade(engine, revision)
+        return await runner.current_revisions(engine)
+
+    reached = on_engine(upgrade, settings)
+    latest = " (the latest)" if set(reached) == set(runner.head_revisions()) else ""
+    typer.echo(
+        f"Database {described(settings.database_url)} is at revision "
+        f"{', '.join(reached) or 'base (empty)'}{latest}."
+    )
