@@ -32,6 +32,8 @@ def serve(
     ] = None,
 ) -> None:
     """Run the API server."""
+    import logging.config
+
     import uvicorn
 
     from badgekit_api.cli.database import described, load_settings, on_engine
@@ -45,7 +47,10 @@ def serve(
     settings = load_settings(dev=dev or settings.dev)
     if problem := settings.master_secret_problem(required=True):
         raise fail(problem)
-    typer.echo(f"Database: {described(settings.database_url)}")
+    log_config = logging_config(settings.log_level)
+    # A log line like every other (one JSON object), so that log collectors can read it.
+    logging.config.dictConfig(log_config)
+    logging.getLogger("badgekit_api.server").info("Database: %s", described(settings.database_url))
     if migrate if migrate is not None else settings.is_sqlite:
         on_engine(runner.upgrade, settings)
     uvicorn.run(
@@ -56,7 +61,7 @@ def serve(
         workers=workers,
         proxy_headers=True,
         access_log=False,  # request_log.py logs each request, without its query string
-        log_config=logging_config(settings.log_level),
+        log_config=log_config,
     )
 
 
