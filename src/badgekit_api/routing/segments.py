@@ -11,6 +11,7 @@ parameters they capture are decoded once more (`decoded_params`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -69,7 +70,7 @@ def routing_scope(scope: Scope, path: RequestPath) -> Scope:
     return {**scope, "path": path.routable()}
 
 
-def decoded_params(child_scope: dict[str, Any]) -> dict[str, Any]:
+def decoded_params(child_scope: Mapping[str, Any]) -> dict[str, Any]:
     """A route's match on `routing_scope` with the encoded parameters it captured decoded."""
     params = {
         name: unquote(value) if isinstance(value, str) else value
