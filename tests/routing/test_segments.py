@@ -24,6 +24,7 @@ def scope(path: str, raw: bytes | None = None, root: str = "") -> dict[str, Any]
         (scope("/i/a/b@x.org", b"/i/a%2Fb@x.org?page=2"), ["i", "a/b@x.org"]),
         (scope("/i/100%25", b"/i/100%2525"), ["i", "100%25"]),
         (scope("/i/a b", b"/i/a%20b"), ["i", "a b"]),
+        (scope("/i/a/b", b"/i/a%2fb"), ["i", "a/b"]),
         # No raw path, or one that is another path: the decoded path as it is.
         (scope("/i/a/b"), ["i", "a", "b"]),
         (scope("/i/a/b", b"/other%2Fpath"), ["i", "a", "b"]),
