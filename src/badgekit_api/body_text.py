@@ -24,7 +24,7 @@ from badgekit_api.errors import ValidationFailed
 
 MESSAGE = "Must be valid UTF-8 text"
 UTF8 = "utf-8"
-# A body's worth of fields is bounded by MAX_BODY_BYTES; this bounds the work per field.
+# The most fields and files one form may hold (beyond MAX_BODY_BYTES): more is a 400.
 MAX_FORM_FIELDS = 2000
 MAX_FORM_FILES = 20
 # The lone surrogates `surrogateescape` turns undecodable bytes into.
