@@ -13,6 +13,7 @@ from pydantic import ValidationError as PydanticValidationError
 from starlette.datastructures import UploadFile
 
 from badgekit_api.auth import read_body
+from badgekit_api.body_text import form_items, invalid_json_text
 from badgekit_api.errors import BadgeKitError, ValidationFailed
 from badgekit_api.list_limits import check_max_items
 from badgekit_api.nul_guard import MESSAGE as NUL_MESSAGE
@@ -39,10 +40,12 @@ async def parse_body(request: Request) -> dict[str, Any]:
         return _within_depth(_parse_json(raw), max_depth)
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
-            form = await request.form(max_files=20, max_fields=2000)
+            items = await form_items(request, content_type)
+        except BadgeKitError:
+            raise
         except Exception as exc:  # multipart parser errors have no common base class
             raise ValidationFailed.field("body", None, "Malformed form body") from exc
-        return _within_depth(unflatten(form.multi_items(), max_depth), max_depth)
+        return _within_depth(unflatten(items, max_depth), max_depth)
     raise UnsupportedMediaType(
         f"Unsupported Content-Type `{content_type}`: send JSON, urlencoded or multipart data"
     )
@@ -52,6 +55,9 @@ def _parse_json(raw: bytes) -> dict[str, Any]:
     try:
         data: Any = orjson.loads(raw)
     except orjson.JSONDecodeError:
+        not_text = invalid_json_text(raw)
+        if not_text is not None:
+            raise not_text from None
         raise ValidationFailed.field("body", None, "Request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ValidationFailed.field("body", None, "Request body must be a JSON object")

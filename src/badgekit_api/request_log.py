@@ -11,7 +11,6 @@ import re
 import time
 import uuid
 from typing import Any
-from urllib.parse import unquote
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -19,13 +18,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from badgekit_api.logging_config import request_id_var
+from badgekit_api.routing.segments import request_path
 
 logger = logging.getLogger("badgekit_api.requests")
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 SENSITIVE_PARAMS = frozenset({"email", "code"})
-_EMAIL_SEGMENT = re.compile(r"[^/]*(@|%40)[^/]*", re.IGNORECASE)
+_EMAIL_LIKE = re.compile(r"@|%40", re.IGNORECASE)
 
 
 def incoming_request_id(scope: Scope) -> str | None:
@@ -38,15 +38,17 @@ def incoming_request_id(scope: Scope) -> str | None:
 
 def loggable_path(scope: Scope) -> str:
     """The request's path without query string, emails or claim codes."""
-    path = str(scope.get("path", ""))
+    path = request_path({"path": "", **scope})
     params: dict[str, Any] = scope.get("path_params") or {}
     hidden = {str(value): name for name, value in params.items() if name in SENSITIVE_PARAMS}
-    if hidden:
-        path = "/".join(
-            f"{{{hidden[unquote(segment)]}}}" if unquote(segment) in hidden else segment
-            for segment in path.split("/")
-        )
-    return _EMAIL_SEGMENT.sub("{email}", path)
+    # Segments as the client cut them: all of `a/b@example.org` is hidden, not only `b@...`.
+    return path.root + "/" + "/".join(_shown(segment, hidden) for segment in path.segments)
+
+
+def _shown(segment: str, hidden: dict[str, str]) -> str:
+    if segment in hidden:
+        return f"{{{hidden[segment]}}}"
+    return "{email}" if _EMAIL_LIKE.search(segment) else segment
 
 
 class RequestLogMiddleware:

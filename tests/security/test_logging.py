@@ -114,6 +114,18 @@ def test_a_routed_path_loses_its_codes_and_emails_but_keeps_its_slugs() -> None:
     assert loggable_path(scope) == "/systems/chicago/badges/reader/codes/{code}/claim"
 
 
+def test_an_email_with_a_slash_is_hidden_whole() -> None:
+    scope = {
+        "type": "http",
+        "path": "/systems/chicago/instances/ana/lee@example.org",
+        "raw_path": b"/systems/chicago/instances/ana%2Flee@example.org",
+        "path_params": {"system_slug": "chicago", "email": "ana/lee@example.org"},
+    }
+    assert loggable_path(scope) == "/systems/chicago/instances/{email}"
+    del scope["path_params"]  # a request no route matched
+    assert loggable_path(scope) == "/systems/chicago/instances/{email}"
+
+
 # The request log and X-Request-Id.
 
 

@@ -7,7 +7,8 @@ a tree of path segments once, so a request only tries the few routes of its own 
 The route those tries pick is the one the full scan would have picked: only a route whose
 shape fits can match at all. Anything the index does not answer with a full match (a
 method not allowed, a path with a trailing slash to redirect, a 404, lifespan and
-websocket events) goes to the router exactly as before.
+websocket events) goes to the router exactly as before. Segments are cut where the
+client put its slashes, so an encoded `/` stays inside its email or code (`routing.segments`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from badgekit_api.routing.segments import decoded_params, request_path, routing_scope
 
 # A whole segment that is one path parameter, `{name}` or `{name:convertor}`.
 _PARAMETER = re.compile(r"^{[^{}:]+(?::([^{}]+))?}$")
@@ -45,14 +48,6 @@ def route_shape(path: str) -> list[object] | None:
         else:
             shape.append(segment)
     return shape
-
-
-def request_segments(scope: Scope) -> list[str]:
-    path: str = scope["path"]
-    root_path: str = scope.get("root_path", "")
-    if root_path and path.startswith(root_path):
-        path = path[len(root_path) :]
-    return path.split("/")[1:]
 
 
 class RouteIndex:
@@ -97,15 +92,23 @@ class RouteIndex:
         return [route for _, route in found]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for route in self.candidates(request_segments(scope)):
-                match, child_scope = route.matches(scope)
-                if match is Match.FULL:
-                    scope.setdefault("router", self.router)
-                    scope.update(child_scope)
-                    await route.handle(scope, receive, send)
-                    return
-        await self.fallback(scope, receive, send)
+        if scope["type"] != "http":
+            await self.fallback(scope, receive, send)
+            return
+        path = request_path(scope)
+        routed = routing_scope(scope, path)
+        for route in self.candidates(path.segments):
+            match, child_scope = route.matches(routed)
+            if match is Match.FULL:
+                if routed is not scope:
+                    child_scope = decoded_params(child_scope)
+                scope.setdefault("router", self.router)
+                scope.update(child_scope)
+                await route.handle(scope, receive, send)
+                return
+        # The router scans the same path: with a slash kept encoded, it must not find a
+        # route for the decoded one (`badges/x%2Finstances` is no badge's instances).
+        await self.fallback(routed, receive, send)
 
 
 def index_routes(router: Router) -> RouteIndex:
