@@ -110,7 +110,9 @@ def serve(
         host=host if host is not None else settings.host,
         port=port if port is not None else settings.port,  # 0 asks for any free port
         workers=workers,
-        proxy_headers=True,
+        # Only a named proxy may say who the client is: see `Settings.forwarded_allow_ips`.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         access_log=False,  # request_log.py logs each request, without its query string
         log_config=logging_config(settings.log_level),
     )
