@@ -94,6 +94,8 @@ def serve(
     """Run the API server."""
     import uvicorn
 
+    from badgekit_api import header_limits
+
     settings = Settings()
     if dev and not settings.master_secret:
         secret = secrets.token_urlsafe(32)
@@ -114,6 +116,7 @@ def serve(
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips,
         access_log=False,  # request_log.py logs each request, without its query string
+        http=header_limits.PROTOCOL,  # httptools, refusing heads that are too large
         log_config=logging_config(settings.log_level),
     )
 
