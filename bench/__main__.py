@@ -72,6 +72,8 @@ def log(message: str) -> None:
 
 def server_env(options: argparse.Namespace | None = None) -> dict[str, str]:
     env = {**os.environ, "MASTER_SECRET": SECRET, "PUBLIC_URL": PUBLIC_URL}
+    # The load generator plays the site's proxy on loopback (see `scenarios.claim_calls`).
+    env["FORWARDED_ALLOW_IPS"] = "127.0.0.1"
     if options is not None:
         # Each worker serves its share of the connections at once: a pool that holds them
         # all keeps connections from being closed and reopened between bursts.

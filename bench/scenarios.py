@@ -97,8 +97,8 @@ def claim_calls(codes: Sequence[tuple[SeededBadge, str]], first_index: int = 0) 
             ok=CLAIM_OUTCOMES,
             expect=code.encode(),
             tag=index,
-            # Each claimer is someone else behind the site's proxy (which uvicorn trusts
-            # on loopback): the per-client limit of failed claims applies to each of them.
+            # Each claimer is someone else behind the site's proxy (the bench names loopback
+            # in FORWARDED_ALLOW_IPS): the per-client limit of failed claims applies to each.
             headers=(("X-Forwarded-For", f"2001:db8::{index:x}:{claimer}"),),
         )
         for index, (badge, code) in enumerate(codes, start=first_index)

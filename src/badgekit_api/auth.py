@@ -47,7 +47,8 @@ class Caller:
 
 
 def client_address(request: Request) -> str:
-    """The remote address (the proxy's `X-Forwarded-For` when uvicorn trusts the proxy)."""
+    """The connection's address, or the one a proxy named in `FORWARDED_ALLOW_IPS` gave in
+    `X-Forwarded-For` (uvicorn's proxy headers middleware puts it in the scope)."""
     return request.client.host if request.client else "unknown"
 
 

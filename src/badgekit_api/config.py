@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="Origin used in published URLs, e.g. https://badges.example.org"
     )
+    # uvicorn's own default trusts `X-Forwarded-For` from loopback, so that any client that
+    # reaches the port from the same host could claim a new address per request and escape
+    # the per-client limits. Here no proxy is trusted unless one is named.
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated "
+        "addresses or networks, `*` for any); empty: none",
+    )
     dev: bool = False
 
     max_image_bytes: int = 2 * 1024 * 1024

@@ -31,9 +31,14 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-def _check_url(value: str) -> str:
+def is_http_url(value: str) -> bool:
+    """Whether `value` is a fully qualified http(s) URL, the only kind the API stores."""
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+def _check_url(value: str) -> str:
+    if not is_http_url(value):
         raise ValueError("Must be a fully qualified http(s) URL, e.g. https://www.example.org")
     return value
 

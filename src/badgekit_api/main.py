@@ -19,6 +19,7 @@ from badgekit_api.nul_guard import NulGuardMiddleware
 from badgekit_api.openapi import install_openapi
 from badgekit_api.request_log import RequestLogMiddleware
 from badgekit_api.routing.index import index_routes
+from badgekit_api.security_headers import SecurityHeadersMiddleware
 from badgekit_api.shared_state import build_shared_state
 from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.worker import running_in_background
@@ -62,4 +63,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added is the outermost: every response, a 413 included, gets its request id.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # around all, the request log's 500 too
     return app

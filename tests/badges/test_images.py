@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.models import Image
@@ -176,6 +176,30 @@ async def test_an_image_given_by_url_redirects_permanently(
     served = await anon.get(f"/public/images/{slug}")
     assert served.status_code == 301
     assert served.headers["location"] == "https://cdn.example.org/b.png"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://files.example.org/b.png",
+        "//evil.example.org/b.png",
+        "https:evil.example.org",
+        "vbscript:msgbox(1)",
+    ],
+)
+async def test_an_image_link_that_is_not_http_is_never_redirected_to(
+    anon: httpx.AsyncClient, engine: AsyncEngine, url: str
+) -> None:
+    """Links the API would refuse today (stored by an older database, say) are not followed
+    from the API's own origin: a 404, with no `Location` (issue 15, defect 12)."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(Image).values(slug="linked", url=url))
+    served = await anon.get("/public/images/linked")
+    assert served.status_code == 404
+    assert served.json()["code"] == "ResourceNotFound"
+    assert "location" not in served.headers
 
 
 async def test_replacing_and_deleting_a_badge_removes_its_old_images(

@@ -13,13 +13,18 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
+import hypothesis
 import orjson
 import pytest
 from fastapi import FastAPI
+from hypothesis import given
+from hypothesis import strategies as st
 
 from badgekit_api.config import Settings
+from badgekit_api.fields import normalized_email
 from badgekit_api.logging_config import JsonFormatter, logging_config, request_id_var
 from badgekit_api.request_log import loggable_path
 from badgekit_api.signing import sign_request
@@ -60,6 +65,75 @@ def test_emails_and_tokens_are_masked_whatever_logs_them() -> None:
     )
     assert "example.org" not in line and jwt_like not in line and "c.org" not in line
     assert json.loads(line)["message"] == "user [email] sent [token]"
+
+
+# Addresses the server accepts (`fields.EarnerEmail`), and quoted ones it refuses but a
+# receiver's answer may hold: the log mask must catch them all (issue 15, defect 9).
+ACCEPTED_ADDRESSES = [
+    "ünï@exämple.org",
+    "pelé@example.com",
+    "用户@例子.广告",
+    "δοκιμή@παράδειγμα.δοκιμή",
+    "o'brien@example.org",
+    "a/b{c}|d=e?f^g`h~i!j#k$l&m*n@example.org",
+    "ab@xn--exmple-cua.org",
+]
+QUOTED_ADDRESSES = ['"a b"@example.org', '"quote\\"inside"@exämple.org']
+
+
+@pytest.mark.parametrize("address", ACCEPTED_ADDRESSES)
+def test_every_address_the_server_accepts_is_masked(address: str) -> None:
+    assert normalized_email(address) is not None
+    message = f'HTTP 400: {{"error": "no earner {address}"}} (<{address}>, {address}.)'
+    line = JsonFormatter().format(record(message, path=f"/x/{quote(address)}"))
+    entry = json.loads(line)
+    assert entry["message"] == 'HTTP 400: {"error": "no earner [email]"} (<[email]>, [email].)'
+    assert entry["path"].endswith("[email]")  # `/` may be in a local part: taken with it
+    local_part, domain = address.split("@")
+    assert local_part not in line and domain.split(".")[0] not in line
+
+
+@pytest.mark.parametrize("address", QUOTED_ADDRESSES)
+def test_a_quoted_local_part_is_masked(address: str) -> None:
+    line = JsonFormatter().format(record(f"refused by {address}: no such user"))
+    assert json.loads(line)["message"] == "refused by [email]: no such user"
+
+
+MANY_EXAMPLES = hypothesis.settings(max_examples=300, deadline=None)
+_LOCAL_CHARS = st.characters(categories=("L", "N"), include_characters="!#$%&'*+-/=?^_`{|}~")
+_LABELS = st.text(st.characters(categories=("L",)), min_size=1, max_size=10)
+accepted_addresses = st.builds(
+    lambda local, labels: f"{local}@{'.'.join(labels)}",
+    st.text(_LOCAL_CHARS, min_size=1, max_size=20),
+    st.lists(_LABELS, min_size=2, max_size=3),
+).filter(lambda address: normalized_email(address) is not None)
+any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+
+
+@MANY_EXAMPLES
+@given(before=any_text, address=accepted_addresses, after=any_text)
+def test_an_accepted_address_is_masked_in_any_text(before: str, address: str, after: str) -> None:
+    line = JsonFormatter().format(record(f"{before} {address} {after}"))
+    message = json.loads(line)["message"]
+    assert "[email]" in message
+    assert address not in message and normalized_email(address) not in message
+
+
+@MANY_EXAMPLES
+@given(st.lists(st.one_of(any_text, st.sampled_from(["@", "%40", "\\", '"', ".org"]))))
+def test_a_masked_line_is_still_one_json_object(parts: list[str]) -> None:
+    """Whatever a line holds (backslashes and quotes next to `@`), a mask never splits one
+    of its JSON escapes."""
+    line = JsonFormatter().format(record("".join(parts), extra_field="".join(reversed(parts))))
+    assert isinstance(json.loads(line), dict)
+
+
+def test_masking_a_long_run_of_address_characters_is_quick() -> None:
+    """Searched through the line, the old pattern took seconds for a 30 KB run."""
+    started = time.perf_counter()
+    line = JsonFormatter().format(record("x" * 200_000 + "@example.org " + "y@" * 50_000))
+    assert time.perf_counter() - started < 1
+    assert json.loads(line)["message"].startswith("x" * 1000)
 
 
 def test_an_exception_stays_on_one_line() -> None:
@@ -208,7 +282,11 @@ EMAILS = [
     "earner.secret@example.org",
     "querier.secret@example.org",
     "learner.secret@example.org",
+    "ünï.secret@exämple.org",  # an internationalised earner
 ]
+# A receiver refuses the event with an answer that names addresses, which the worker logs.
+REFUSING_ANSWER = '{"error": "unknown earners ünï.refused@exämple.org, \\"a b\\"@example.org"}'
+REFUSED = ["ünï.refused", "exämple.org", '"a b"@example.org', "a b"]
 WEBHOOK_SECRET = "webhook-signing-secret-0123456789-abcdefgh"
 
 
@@ -227,17 +305,20 @@ async def test_debug_logs_of_a_real_server_hold_no_emails_tokens_or_secrets(
         tokens.append(request.headers["authorization"].split('"')[1])
 
     server = running_server(settings.database_url, extra_env=env, log_path=str(log_path))
-    async with loopback_receiver() as receiver:
+    async with loopback_receiver() as receiver, loopback_receiver() as refusing:
+        refusing.status, refusing.answer = 400, REFUSING_ANSWER.encode()
         base_url = await asyncio.to_thread(server.__enter__)
         try:
             hooks = {"request": [signing_hook("master", TEST_SECRET), keep_token]}
             async with httpx.AsyncClient(base_url=base_url, event_hooks=hooks) as http:
-                secrets = await _workload(http, base_url, receiver.url, tokens)
+                receivers = [receiver.url, refusing.url]
+                secrets = await _workload(http, base_url, receivers, tokens)
                 await wait_until(lambda: _delivered(receiver), timeout=20)
+                await wait_until(lambda: _refusal_logged(log_path), timeout=20)
                 await asyncio.sleep(0.5)  # the delivery's own log lines
         finally:
             await asyncio.to_thread(server.__exit__, None, None, None)
-    text = log_path.read_text()
+    text = log_path.read_text(encoding="utf-8")
     lines = [orjson.loads(line) for line in text.splitlines()]  # each line is one JSON object
     requests = [line for line in lines if line["logger"] == "badgekit_api.requests"]
     assert len(requests) >= 15
@@ -248,10 +329,15 @@ async def test_debug_logs_of_a_real_server_hold_no_emails_tokens_or_secrets(
     assert any(line["path"].endswith("/instances/{email}") for line in requests)
     assert any(line["path"].endswith("/codes/{code}/claim") for line in requests)
     assert any(line["level"] == "DEBUG" or line["logger"].startswith("uvicorn") for line in lines)
-    forbidden = [*EMAILS, TEST_SECRET, WEBHOOK_SECRET, *secrets, *tokens]
+    forbidden = [*EMAILS, *map(quote, EMAILS), *REFUSED, TEST_SECRET, WEBHOOK_SECRET]
+    forbidden += [*secrets, *tokens]
+    forbidden += [email.split("@")[0] for email in EMAILS]
     assert len(tokens) >= 15
     leaks = [value for value in forbidden if value in text]
     assert leaks == [], leaks
+    [refusal] = [line for line in lines if "HTTP 400" in line["message"]][:1]
+    assert "unknown earners [email]," in refusal["message"]  # the answer's start, masked
+    assert refusal["message"].count("[email]") == 2
     assert "SELECT" not in text and "INSERT" not in text
 
 
@@ -259,8 +345,12 @@ async def _delivered(receiver: Any) -> bool:
     return bool(receiver.calls)
 
 
+async def _refusal_logged(log_path: Path) -> bool:
+    return "HTTP 400" in log_path.read_text(encoding="utf-8")
+
+
 async def _workload(
-    http: httpx.AsyncClient, base_url: str, receiver_url: str, tokens: list[str]
+    http: httpx.AsyncClient, base_url: str, receiver_urls: list[str], tokens: list[str]
 ) -> list[str]:
     """Requests that carry emails, secrets and tokens; returns the secrets made on the way."""
 
@@ -281,8 +371,9 @@ async def _workload(
     }
     badges = "/systems/chicago/badges"
     await ok(await http.post(badges, json=badge), 201)
-    hook = {"url": receiver_url, "secret": WEBHOOK_SECRET}
-    await ok(await http.post("/systems/chicago/webhooks", json=hook), 201)
+    for receiver_url in receiver_urls:
+        hook = {"url": receiver_url, "secret": WEBHOOK_SECRET}
+        await ok(await http.post("/systems/chicago/webhooks", json=hook), 201)
     codes = f"{badges}/python-basics/codes"
     await ok(await http.post(codes, json={"code": "sesame-secret-code"}), 201)
     await ok(await http.post(f"{codes}/sesame-secret-code/claim", json={"email": EMAILS[1]}))
@@ -290,6 +381,9 @@ async def _workload(
     await ok(await http.post(f"{badges}/python-basics/instances", json={"email": EMAILS[2]}), 201)
     await ok(await http.get(f"/systems/chicago/instances/{EMAILS[2]}"))
     await ok(await http.get(f"{badges}/python-basics/instances/{EMAILS[2]}"))
+    await ok(await http.post(f"{badges}/python-basics/instances", json={"email": EMAILS[5]}), 201)
+    await ok(await http.get(f"/systems/chicago/instances/{EMAILS[5]}"))
+    await ok(await http.get(f"/systems/chicago/instances/{quote(EMAILS[5])}"))
     await ok(await http.get(f"/systems?email={EMAILS[3]}&token=query-secret"))
     application = {"learner": EMAILS[4], "evidence": [{"url": "https://e.example.org/1"}]}
     await ok(await http.post(f"{badges}/python-basics/applications", json=application), 201)

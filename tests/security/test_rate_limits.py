@@ -397,9 +397,7 @@ async def test_the_limit_is_shared_by_the_server_processes(
             )
             base_urls.append(await asyncio.to_thread(server.__enter__))
             stack.push_async_callback(asyncio.to_thread, server.__exit__, None, None, None)
-        seconds_into_window = time.time() % 60
-        if seconds_into_window > 30:  # leave room for the whole test inside one window
-            await asyncio.sleep(61 - seconds_into_window)
+        await _start_of_a_window()
         limits = httpx.Limits(max_keepalive_connections=0)  # a new connection each time
         async with httpx.AsyncClient(limits=limits, timeout=30) as http:
             statuses = [
@@ -420,3 +418,46 @@ async def test_the_limit_is_shared_by_the_server_processes(
         processes |= {line["pid"] for line in lines if line.get("status") == 403}
         assert TEST_SECRET not in log.read_text()
     assert len(processes) >= 2
+
+
+async def _start_of_a_window() -> None:
+    """Leave room for the whole test inside one window."""
+    seconds_into_window = time.time() % 60
+    if seconds_into_window > 30:
+        await asyncio.sleep(61 - seconds_into_window)
+
+
+# Who the client is: `X-Forwarded-For` only from a proxy named in FORWARDED_ALLOW_IPS.
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("trusted", [None, "127.0.0.1"], ids=["default", "proxy on loopback"])
+async def test_a_forwarded_address_is_believed_only_from_a_named_proxy(
+    app: FastAPI,  # noqa: ARG001 - the schema must exist before the server starts
+    settings: Settings,
+    trusted: str | None,
+) -> None:
+    """By default a client on the same host cannot make itself a new client per request by
+    writing `X-Forwarded-For` (issue 15, defect 7)."""
+    env = {"AUTH_FAILURES_PER_MINUTE": str(LIMIT)}
+    if trusted is not None:
+        env["FORWARDED_ALLOW_IPS"] = trusted
+    server = running_server(settings.database_url, extra_env=env)
+    base_url = await asyncio.to_thread(server.__enter__)
+    try:
+        await _start_of_a_window()
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+
+            async def fail_as(forwarded_for: str) -> int:
+                headers = {**bad(), "X-Forwarded-For": forwarded_for}
+                return (await http.get("/systems", headers=headers)).status_code
+
+            one_address = [await fail_as("192.0.2.1") for _ in range(LIMIT + 1)]
+            new_addresses = [await fail_as(f"198.51.100.{n}") for n in range(1, 4)]
+    finally:
+        await asyncio.to_thread(server.__exit__, None, None, None)
+    assert one_address == [403] * LIMIT + [429]
+    if trusted is None:
+        assert new_addresses == [429] * 3  # still the one loopback client
+    else:
+        assert new_addresses == [403] * 3  # each address the proxy names is its own client

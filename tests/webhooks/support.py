@@ -189,6 +189,7 @@ class LoopbackReceiver:
     calls: list[Received]
     delay_seconds: float = 0.0
     status: int = 200
+    answer: bytes = b"thanks"
 
 
 @asynccontextmanager
@@ -212,7 +213,7 @@ async def loopback_receiver() -> AsyncIterator[LoopbackReceiver]:
         if receiver.delay_seconds:
             await asyncio.sleep(receiver.delay_seconds)
         await send({"type": "http.response.start", "status": receiver.status, "headers": []})
-        await send({"type": "http.response.body", "body": b"thanks"})
+        await send({"type": "http.response.body", "body": receiver.answer})
 
     config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
     server = uvicorn.Server(config)

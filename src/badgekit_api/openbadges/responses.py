@@ -15,7 +15,7 @@ import orjson
 from fastapi import Request, Response
 
 # Public, credential-free documents: backpacks and verifiers read them from their own pages.
-OPEN_TO_ALL = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
+OPEN_TO_ALL = {"Access-Control-Allow-Origin": "*"}
 REVALIDATE = "public, no-cache"
 
 

@@ -37,7 +37,6 @@ VersionQuery = Annotated[
 ]
 PAGE_HEADERS = {
     "Content-Security-Policy": page.CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Vary": "Accept",
 }
@@ -98,7 +97,7 @@ async def get_badge_page_stylesheet() -> Response:
     return Response(
         page.STYLESHEET,
         media_type="text/css",
-        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 
