@@ -20,12 +20,12 @@ CONTENT_SECURITY_POLICY = (
 )
 _PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
 # The bundles change only with the installed package: let browsers keep them for a day.
-_ASSET_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400"}
+# (nosniff, as on every answer, comes from security_headers.py.)
+_ASSET_HEADERS = {"Cache-Control": "public, max-age=86400"}
 
 
 def install_api_docs(app: FastAPI) -> None:
