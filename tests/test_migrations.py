@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
@@ -74,3 +75,40 @@ async def test_upgrading_twice_changes_nothing(scratch: AsyncEngine) -> None:
     await upgrade(scratch)
     await upgrade(scratch)
     assert await tables(scratch) == MODEL_TABLES
+
+
+async def test_claim_codes_move_from_unique_per_system_to_unique_per_badge(
+    scratch: AsyncEngine,
+) -> None:
+    await upgrade(scratch, "0005")
+    # Rows written at 0005 through the models: these tables have had the same columns since.
+    systems, badges, codes = (
+        Base.metadata.tables[name] for name in ("systems", "badges", "claim_codes")
+    )
+    badge = {
+        "system_id": 1,
+        "name": "Reader",
+        "earner_description": "Read.",
+        "consumer_description": "Has read.",
+        "criteria_url": "https://example.org/criteria",
+        "type": "skill",
+    }
+    async with scratch.begin() as connection:
+        await connection.execute(
+            insert(systems), [{"slug": "chicago", "name": "Chicago", "url": "https://x.org"}]
+        )
+        await connection.execute(
+            insert(badges), [{**badge, "slug": "one"}, {**badge, "slug": "two"}]
+        )
+        await connection.execute(insert(codes), [{"system_id": 1, "badge_id": 1, "code": "kept"}])
+
+    await upgrade(scratch)
+    async with scratch.begin() as connection:
+        await connection.execute(insert(codes), [{"system_id": 1, "badge_id": 2, "code": "kept"}])
+        with pytest.raises(IntegrityError):
+            async with connection.begin_nested():
+                await connection.execute(
+                    insert(codes), [{"system_id": 1, "badge_id": 2, "code": "kept"}]
+                )
+        rows = await connection.execute(select(codes.c.badge_id, codes.c.code).order_by("id"))
+        assert rows.all() == [(1, "kept"), (2, "kept")]

@@ -101,10 +101,15 @@ async def make_mixed_applications(client: httpx.AsyncClient) -> str:
         ("processed=true", ["ann@example.org"]),
         ("processed=TRUE", ["ann@example.org"]),
         ("processed=false", ["ann@example.org", "bob@example.org", "carl@example.org"]),
-        (
-            "processed=",
-            ["ann@example.org", "ann@example.org", "bob@example.org", "carl@example.org"],
-        ),
+        ("processed=1", ["ann@example.org"]),
+        ("processed=0", ["ann@example.org", "bob@example.org", "carl@example.org"]),
+        *[
+            (
+                f"processed={either}",
+                ["ann@example.org", "ann@example.org", "bob@example.org", "carl@example.org"],
+            )
+            for either in ("", "any", "ANY")
+        ],
         ("assignedTo=rita@example.org", ["bob@example.org"]),
         ("assignedTo=nobody@example.org", []),
         ("email=ann@example.org", ["ann@example.org", "ann@example.org"]),
@@ -150,6 +155,17 @@ async def test_bad_listing_parameters_are_400_invalid_parameter(
         assert body["code"] == "InvalidParameter"
         assert body["parameter"] == parameter
         assert body["message"]
+
+
+async def test_a_bad_processed_value_names_the_values_it_takes(client: httpx.AsyncClient) -> None:
+    await make_mixed_applications(client)
+    response = await client.get("/systems/chicago/applications?processed=all")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "InvalidParameter",
+        "parameter": "processed",
+        "message": "Invalid `processed` parameter: use `true`, `false` or `any`",
+    }
 
 
 async def create_full_applications(client: httpx.AsyncClient, first: int, last: int) -> None:

@@ -11,6 +11,7 @@ from tests.factories.badges import LEVEL_PREFIXES, LEVELS, badge_body, create_ba
 from tests.factories.containers import create_tree
 
 MISSING = "Missing required field"
+MISSING_IMAGE = "A badge needs an image: upload it as `image` or give `imageUrl`"
 BAD_URL = "Must be a fully qualified http(s) URL, e.g. https://www.example.org"
 
 BAD_CREATES: list[tuple[str, dict[str, Any], str, Any, str | None]] = [
@@ -31,7 +32,7 @@ BAD_CREATES: list[tuple[str, dict[str, Any], str, Any, str | None]] = [
         {"imageUrl": None},
         "image",
         None,
-        "A badge needs an image: upload it as `image` or give `imageUrl`",
+        MISSING_IMAGE,
     ),
     ("blank name", {"name": "  "}, "name", "  ", None),
     ("name too long", {"name": "n" * 256}, "name", "n" * 256, None),
@@ -142,6 +143,52 @@ async def test_every_missing_field_is_reported_at_once(client: httpx.AsyncClient
         "unique",
         "type",
     ]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+async def test_a_missing_image_is_reported_with_the_other_missing_fields(
+    client: httpx.AsyncClient, level: str
+) -> None:
+    # The reference marks the image required; a client reading the one 400 learns all.
+    response = await client.post(f"{LEVEL_PREFIXES[level]}/badges", json={"name": "Reader"})
+    assert response.status_code == 400
+    assert [(item["field"], item["value"]) for item in response.json()["details"]] == [
+        ("earnerDescription", None),
+        ("consumerDescription", None),
+        ("criteriaUrl", None),
+        ("unique", None),
+        ("type", None),
+        ("image", None),
+    ]
+    assert (await client.get("/systems/chicago/badges?archived=any")).json() == {"badges": []}
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+async def test_blank_image_fields_are_no_image(client: httpx.AsyncClient, blank: str) -> None:
+    response = await client.post(
+        "/systems/chicago/badges", json=badge_body(imageUrl=blank, image=blank)
+    )
+    assert_validation_error(response, "image", blank, MISSING_IMAGE)
+
+
+async def test_a_form_with_no_file_chosen_has_no_image(client: httpx.AsyncClient) -> None:
+    # A browser sends an empty, unnamed file part when no file was chosen.
+    fields = {key: str(value) for key, value in badge_body(imageUrl=None, name=None).items()}
+    response = await client.post(
+        "/systems/chicago/badges",
+        data=fields,
+        files={"image": ("", b"", "application/octet-stream")},
+    )
+    assert response.status_code == 400
+    assert [item["field"] for item in response.json()["details"]] == ["name", "image"]
+
+
+async def test_an_update_needs_no_image(client: httpx.AsyncClient) -> None:
+    before = await create_badge(client)
+    url = f"/systems/chicago/badges/{before['slug']}"
+    response = await client.put(url, json={"name": "Renamed"})
+    assert response.status_code == 200
+    assert response.json()["badge"] == {**before, "name": "Renamed"}
 
 
 @pytest.mark.parametrize(

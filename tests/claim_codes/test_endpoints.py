@@ -31,6 +31,13 @@ async def create_code(
     return response.json()["claimCode"]  # type: ignore[no-any-return]
 
 
+async def create_code_on(client: httpx.AsyncClient, badge: str, **body: Any) -> dict[str, Any]:
+    """A code on a badge found from the system level, whatever level it lives at."""
+    response = await client.post(codes_url("system", badge), json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["claimCode"]  # type: ignore[no-any-return]
+
+
 async def badge_as_shown(client: httpx.AsyncClient, level: str) -> dict[str, Any]:
     response = await client.get(f"{LEVEL_PREFIXES[level]}/badges/python-basics")
     return response.json()["badge"]  # type: ignore[no-any-return]
@@ -179,6 +186,17 @@ async def test_badge_of_a_claimed_code_says_so(client: httpx.AsyncClient) -> Non
     assert response.json()["badge"]["claimed"] is True
 
 
+async def test_a_multiuse_code_never_reads_as_claimed(client: httpx.AsyncClient) -> None:
+    # The original showed `claimed && !multiuse`: the code can still be used.
+    await create_badge(client)
+    await create_code(client, code="open", multiuse=True)
+    claim = await client.post(f"{codes_url('system')}/open/claim", json={"email": "a@x.org"})
+    assert claim.json()["claimCode"]["claimed"] is True
+    response = await client.get("/systems/chicago/codes/open")
+    assert response.status_code == 200
+    assert response.json()["badge"]["claimed"] is False
+
+
 @pytest.mark.parametrize("level", LEVELS)
 async def test_delete_a_code(client: httpx.AsyncClient, level: str) -> None:
     await create_badge(client, level)
@@ -263,21 +281,64 @@ async def test_a_multiuse_code_is_claimed_again_and_again(client: httpx.AsyncCli
     assert unnamed.json()["claimCode"]["email"] == "b@example.org"
 
 
-async def test_a_code_is_unique_within_its_system(client: httpx.AsyncClient) -> None:
+async def test_a_code_is_unique_per_badge(client: httpx.AsyncClient) -> None:
     await create_badge(client)
     await create_badge(client, "program", slug="other")
     await create_code(client, code="dup")
-    for level, badge in (("system", "python-basics"), ("program", "other")):
-        response = await client.post(codes_url(level, badge), json={"code": "dup"})
-        assert response.status_code == 409
-        assert response.json() == {
-            "code": "ResourceConflict",
-            "message": "claimCode with that `code` already exists",
-            "error": "claimCode with that `code` already exists",
-            "details": {"code": "dup", "badge": badge},
-        }
+    again = await client.post(codes_url("system"), json={"code": "dup"})
+    assert again.status_code == 409
+    assert again.json() == {
+        "code": "ResourceConflict",
+        "message": "claimCode with that `code` already exists",
+        "error": "claimCode with that `code` already exists",
+        "details": {"code": "dup", "badge": "python-basics"},
+    }
     assert len((await client.get(codes_url("system"))).json()["claimCodes"]) == 1
-    assert (await client.get(codes_url("program", "other"))).json()["claimCodes"] == []
+
+    # Another badge of the system may carry it too, as in the original.
+    other = await client.post(codes_url("program", "other"), json={"code": "dup"})
+    assert other.status_code == 201, other.text
+    assert [
+        code["code"]
+        for code in (await client.get(codes_url("program", "other"))).json()["claimCodes"]
+    ] == ["dup"]
+
+
+async def test_a_shared_code_is_claimed_on_each_badge_apart(client: httpx.AsyncClient) -> None:
+    await create_badge(client)
+    await create_badge(client, slug="other")
+    await create_code(client, code="shared")
+    await create_code_on(client, "other", code="shared")
+    claim = await client.post(f"{codes_url('system')}/shared/claim", json={"email": "a@x.org"})
+    assert claim.status_code == 200
+    other = (await client.get(f"{codes_url('system', 'other')}/shared")).json()["claimCode"]
+    assert (other["claimed"], other["email"]) == (False, None)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+async def test_a_code_on_several_badges_finds_the_oldest_of_those_below_the_container(
+    client: httpx.AsyncClient, level: str
+) -> None:
+    await create_badge(client, "system", slug="first")
+    await create_badge(client, "issuer", slug="second")
+    await create_badge(client, "program", slug="third")
+    for badge in ("third", "second", "first"):
+        await create_code_on(client, badge, code="shared")
+    expected = {"system": "first", "issuer": "second", "program": "third"}[level]
+    response = await client.get(f"{LEVEL_PREFIXES[level]}/codes/shared")
+    assert response.status_code == 200
+    assert response.json()["badge"]["slug"] == expected
+
+
+async def test_a_shared_code_shows_the_oldest_badge_even_when_its_code_is_used(
+    client: httpx.AsyncClient,
+) -> None:
+    await create_badge(client, slug="first")
+    await create_badge(client, slug="second")
+    await create_code_on(client, "first", code="shared", claimed=True)
+    await create_code_on(client, "second", code="shared")
+    badge = (await client.get("/systems/chicago/codes/shared")).json()["badge"]
+    assert (badge["slug"], badge["claimed"]) == ("first", True)
 
 
 async def test_the_same_code_is_free_in_another_system(client: httpx.AsyncClient) -> None:

@@ -103,19 +103,60 @@ async def test_one_invalid_email_rejects_the_whole_batch(
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "ValidationError"
-    assert [(item["field"], item["value"]) for item in body["details"]] == [
-        ("emails.1", "not an email")
+    # The original's detail names the field `email` and shows the address.
+    assert body["details"] == [
+        {"field": "email", "value": "not an email", "message": "Invalid email", "index": 1}
     ]
     assert await stored_instances(app) == []
     assert await event_payloads(app) == []
 
 
-@pytest.mark.parametrize("body", [{}, {"emails": []}, {"emails": "x"}])
-async def test_bulk_needs_emails(client: httpx.AsyncClient, body: dict[str, object]) -> None:
+async def test_every_invalid_entry_is_named(client: httpx.AsyncClient) -> None:
+    await create_badge(client)
+    response = await client.post(
+        bulk_url(), json={"emails": ["a@example.org", 42, None, "@", {"email": "b@example.org"}]}
+    )
+    assert response.status_code == 400
+    assert [
+        (item["field"], item["value"], item["index"]) for item in response.json()["details"]
+    ] == [
+        ("email", 42, 1),
+        ("email", None, 2),
+        ("email", "@", 3),
+        ("email", None, 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"emails": []},
+        {"emails": "x"},
+        {"emails": "one@example.org"},
+        {"emails": {"0": "one@example.org"}},
+        {"emails": 7},
+        {"emails": None},
+    ],
+)
+async def test_bulk_needs_a_list_of_emails(
+    client: httpx.AsyncClient, app: FastAPI, body: dict[str, object]
+) -> None:
     await create_badge(client)
     response = await client.post(bulk_url(), json=body)
     assert response.status_code == 400
-    assert response.json()["details"][0]["field"].startswith("emails")
+    assert response.json()["code"] == "ValidationError"
+    assert [item["field"] for item in response.json()["details"]] == ["emails"]
+    assert await stored_instances(app) == []
+
+
+async def test_a_single_form_value_is_not_a_list(client: httpx.AsyncClient) -> None:
+    await create_badge(client)
+    response = await client.post(bulk_url(), data={"emails": "one@example.org"})
+    assert response.status_code == 400
+    assert response.json()["details"][0]["field"] == "emails"
+    one = await client.post(bulk_url(), data={"emails[]": "one@example.org"})
+    assert one.status_code == 201, one.text
 
 
 @pytest.mark.usefixtures("max_three_emails")

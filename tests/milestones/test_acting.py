@@ -60,6 +60,19 @@ async def test_reaching_number_required_issues_the_primary_badge(
     ]
 
 
+async def test_a_milestone_needing_more_badges_than_it_has_is_earned_once_they_are_added(
+    client: httpx.AsyncClient, badges: dict[str, dict[str, Any]]
+) -> None:
+    milestone = await create_milestone(client, badges["primary"], [badges["one"]], 2)
+    await award(client, badge="reader-one")
+    assert await held_badges(client) == ["reader-one"]
+
+    url = f"/systems/chicago/milestones/{milestone['id']}/add-badge"
+    assert (await client.post(url, json={"badgeId": badges["two"]["id"]})).status_code == 200
+    await award(client, badge="reader-two")
+    assert await held_badges(client) == ["reader-one", "reader-two", "master-reader"]
+
+
 async def test_milestone_award_event_names_the_primary_badge(
     client: httpx.AsyncClient, app: FastAPI, badges: dict[str, dict[str, Any]]
 ) -> None:

@@ -134,8 +134,6 @@ CREATE_ERRORS: list[tuple[dict[str, Any], str]] = [
     ({"numberRequired": None}, "numberRequired"),
     ({"primaryBadgeId": None}, "primaryBadgeId"),
     ({"numberRequired": 0}, "numberRequired"),
-    ({"numberRequired": 3}, "numberRequired"),
-    ({"numberRequired": 1, "supportBadges": []}, "numberRequired"),
     ({"supportBadges": ["one", 999]}, "supportBadges.1"),
     ({"primaryBadgeId": 999}, "primaryBadgeId"),
     ({"supportBadges": ["primary"]}, "supportBadges"),
@@ -251,7 +249,7 @@ async def test_update_accepts_badges_as_the_api_shows_them(
 @pytest.mark.parametrize(
     "body",
     [
-        {"numberRequired": 3},
+        {"numberRequired": 0},
         {"supportBadges": [1_000_000]},
         {"numberRequired": "many"},
         {"action": "award"},
@@ -331,14 +329,47 @@ async def test_add_and_remove_a_support_badge(
     assert (await client.get(url)).json() == {"milestone": removed.json()["milestone"]}
 
 
+async def test_number_required_may_exceed_the_support_badges(
+    client: httpx.AsyncClient, badges: dict[str, dict[str, Any]]
+) -> None:
+    # The Web app sets the number and adds the badges in either order.
+    milestone = await create_milestone(client, badges["primary"], [], 3)
+    assert (milestone["numberRequired"], milestone["supportBadges"]) == (3, [])
+    url = f"{MILESTONES}/{milestone['id']}"
+
+    added = await client.post(f"{url}/add-badge", json={"badgeId": badges["one"]["id"]})
+    assert added.status_code == 200
+    assert added.json()["milestone"]["numberRequired"] == 3
+    raised = await client.put(url, json={"numberRequired": 5})
+    assert raised.status_code == 200
+    removed = await client.post(f"{url}/remove-badge", json={"badgeId": badges["one"]["id"]})
+    assert removed.status_code == 200
+    assert (await client.get(url)).json() == {
+        "milestone": {**raised.json()["milestone"], "numberRequired": 5, "supportBadges": []}
+    }
+
+
+@pytest.mark.parametrize("badge", ["two", "primary", 999])
+async def test_removing_a_badge_that_is_not_a_support_badge_changes_nothing(
+    client: httpx.AsyncClient, badges: dict[str, dict[str, Any]], badge: str | int
+) -> None:
+    milestone = await create_milestone(client, badges["primary"], [badges["one"]])
+    url = f"{MILESTONES}/{milestone['id']}"
+    badge_id = badges[badge]["id"] if isinstance(badge, str) else badge
+    response = await client.post(f"{url}/remove-badge", json={"badgeId": badge_id})
+    assert response.status_code == 200
+    assert response.json() == {"status": "updated", "milestone": milestone}
+    assert (await client.get(url)).json() == {"milestone": milestone}
+
+
 @pytest.mark.parametrize(
     ("action", "badge", "field"),
     [
         ("add-badge", None, "badgeId"),
         ("add-badge", 999, "badgeId"),
         ("add-badge", "primary", "supportBadges"),
-        ("remove-badge", "three", "badgeId"),
-        ("remove-badge", "one", "numberRequired"),
+        ("remove-badge", None, "badgeId"),
+        ("remove-badge", "one-x", "badgeId"),
     ],
 )
 async def test_invalid_badge_changes_are_a_400(

@@ -11,8 +11,7 @@ from sqlalchemy import Select
 from badgekit_api.errors import InvalidParameter
 from badgekit_api.fields import normalized_email
 from badgekit_api.models import Application
-
-PROCESSED_VALUES: dict[str, bool | None] = {"true": True, "false": False, "": None}
+from badgekit_api.query_flags import either_flag
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +44,10 @@ def _email_parameter(name: str, value: str | None) -> str | None:
 async def application_filters(  # async: no thread hop (see urls.py)
     processed: Annotated[
         str | None,
-        Query(description="`true`: only processed applications; `false`: only pending ones"),
+        Query(
+            description="`true` (or `1`): only processed applications; `false` (or `0`): "
+            "only pending ones; `any`: both, as when it is not given"
+        ),
     ] = None,
     assigned_to: Annotated[
         str | None, Query(alias="assignedTo", description="Only those assigned to this reviewer")
@@ -53,15 +55,8 @@ async def application_filters(  # async: no thread hop (see urls.py)
     email: Annotated[str | None, Query(description="Only this learner's applications")] = None,
 ) -> ApplicationFilters:
     """The listing filters of the query string; none given lists every application."""
-    processed_value = None
-    if processed is not None:
-        if processed.strip().lower() not in PROCESSED_VALUES:
-            raise InvalidParameter(
-                "processed", "Invalid `processed` parameter: use `true` or `false`"
-            )
-        processed_value = PROCESSED_VALUES[processed.strip().lower()]
     return ApplicationFilters(
-        processed=processed_value,
+        processed=None if processed is None else either_flag("processed", processed),
         assigned_to=_email_parameter("assignedTo", assigned_to),
         learner=_email_parameter("email", email),
     )

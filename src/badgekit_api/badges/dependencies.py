@@ -10,22 +10,13 @@ from badgekit_api.badges import rows
 from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.schemas import BadgeRead
 from badgekit_api.database import SessionDep
-from badgekit_api.errors import InvalidParameter, NotFound
+from badgekit_api.errors import NotFound
 from badgekit_api.models import Badge
+from badgekit_api.query_flags import either_flag
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.urls import PublicUrlsDep
 
 BadgeSlug = Annotated[str, Path(description="The badge's slug")]
-
-ARCHIVED_VALUES: dict[str, bool | None] = {
-    "true": True,
-    "1": True,
-    "false": False,
-    "0": False,
-    "any": None,
-    # The original read an empty `archived=` as "any".
-    "": None,
-}
 
 
 async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
@@ -67,11 +58,7 @@ async def archived_filter(  # async: no thread hop (see urls.py)
     ] = "false",
 ) -> bool | None:
     """Which badges a listing shows: archived (True), not archived (False) or both (None)."""
-    if archived.lower() not in ARCHIVED_VALUES:
-        raise InvalidParameter(
-            "archived", "Invalid `archived` parameter: use `true`, `false` or `any`"
-        )
-    return ARCHIVED_VALUES[archived.lower()]
+    return either_flag("archived", archived)
 
 
 ArchivedFilter = Annotated[bool | None, Depends(archived_filter)]

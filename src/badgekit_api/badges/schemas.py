@@ -9,7 +9,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -24,11 +27,13 @@ from badgekit_api.fields import (
     StoredCount,
     Url,
 )
+from badgekit_api.images.service import is_empty_upload
 from badgekit_api.list_limits import MaxItems
 from badgekit_api.models.badges import MAX_SLUG_LENGTH, MAX_STRAPLINE_LENGTH
 from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp
 
+MISSING_IMAGE = "A badge needs an image: upload it as `image` or give `imageUrl`"
 # TEXT holds 64 KiB on MySQL, i.e. at least 16k characters of utf8mb4.
 MAX_TEXT_LENGTH = 10_000
 
@@ -130,12 +135,23 @@ class BadgeCreate(WireModel):
     unique: bool
     type: Name
     archived: Flag = False
-    image: ImageInput = None
     image_url: OptionalUrl = None
+    # After `image_url`, whose value its check reads; checked when absent too, so that a
+    # badge with neither is refused with the other missing fields, not after them.
+    image: Annotated[ImageInput, Field(validate_default=True)] = None
     criteria: Annotated[Criteria, CRITERIA_LIMIT] = []
     alignments: Annotated[Alignments, ALIGNMENTS_LIMIT] = []
     categories: Annotated[Labels, CATEGORIES_LIMIT] = []
     tags: Annotated[Labels, TAGS_LIMIT] = []
+
+    @field_validator("image", mode="after")
+    @classmethod
+    def _an_image_is_given(cls, image: Any, info: ValidationInfo) -> Any:
+        # A refused `imageUrl` is absent from `info.data` and has its own error already.
+        no_url = "image_url" in info.data and info.data["image_url"] is None
+        if no_url and (image is None or is_empty_upload(image)):
+            raise ValueError(MISSING_IMAGE)
+        return image
 
 
 class BadgeUpdate(WireModel):

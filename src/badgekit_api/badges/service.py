@@ -26,7 +26,7 @@ from badgekit_api.badges.serializers import (
     remember_lists,
 )
 from badgekit_api.badges.slugs import made_up_slugs
-from badgekit_api.errors import Conflict, NotFound, ValidationFailed
+from badgekit_api.errors import Conflict, NotFound
 from badgekit_api.images.service import image_from_input, replace_image
 from badgekit_api.models import Badge
 from badgekit_api.scopes import Scope
@@ -132,10 +132,7 @@ async def create(
     Without a `slug` in `data` the server makes one up from the name, and a slug that
     another request took meanwhile is no reason to fail: the next one is tried."""
     image = await image_from_input(data.image, data.image_url, max_image_bytes)
-    if image is None:
-        raise ValidationFailed.field(
-            "image", None, "A badge needs an image: upload it as `image` or give `imageUrl`"
-        )
+    assert image is not None, "BadgeCreate requires `image` or `imageUrl`"
     # Stored first, so that an insert rolled back to try another slug leaves it in place.
     session.add(image)
     await session.flush()

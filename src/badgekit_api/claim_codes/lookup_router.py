@@ -21,7 +21,9 @@ async def get_badge_of_code(
     urls: PublicUrlsDep,
     code: str = Path(description="The claim code"),
 ) -> ClaimedBadgeEnvelope:
-    """The badge a code is for, with `claimed` telling whether the code has been used."""
+    """The badge a code is for (the oldest, when several badges here have the code), with
+    `claimed` telling whether the code is used up: a multi-use code never is."""
     badge, claim_code = await claim_code_service.find_badge(session, scope, code)
-    shown = {**badge_read(badge, urls).model_dump(), "claimed": claim_code.claimed}
+    used_up = claim_code.claimed and not claim_code.multiuse
+    shown = {**badge_read(badge, urls).model_dump(), "claimed": used_up}
     return ClaimedBadgeEnvelope(badge=ClaimedBadgeRead.model_validate(shown))

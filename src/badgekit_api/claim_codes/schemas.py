@@ -62,7 +62,7 @@ class ClaimCodeChanged(WireModel):
 
 
 class ClaimedBadgeRead(BadgeRead):
-    """The badge behind a code, with whether that code has been claimed."""
+    """The badge behind a code, with whether that code is used up (claimed and single-use)."""
 
     claimed: bool
 

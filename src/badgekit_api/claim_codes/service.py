@@ -1,8 +1,10 @@
 """Claim code queries and writes. The caller owns the transaction: these only flush.
 
-Codes are unique within a system (not only within a badge), so a code alone names one
-badge in `/systems/:s/codes/:code`. Claiming is one conditional UPDATE, so when many
-requests claim one single-use code at once the database lets exactly one of them win.
+Codes are unique per badge, as in the original: two badges may carry the same code, and
+`/systems/:s/codes/:code` then answers with the oldest of them (see `find_badge`). Codes
+the server makes up are free in the whole system, so that lookup finds them alone.
+Claiming is one conditional UPDATE, so when many requests claim one single-use code at
+once the database lets exactly one of them win.
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ async def create(
     multiuse: bool = False,
     email: str | None = None,
 ) -> ClaimCode:
-    """A new code for the badge; 409 when the badge's system already has this code."""
-    if await _taken(session, badge.system_id, code):
+    """A new code for the badge; 409 when the badge already has this code."""
+    if await _find(session, badge, code) is not None:
         raise _conflict(badge, code)
     return await _insert(session, badge, code, claimed=claimed, multiuse=multiuse, email=email)
 
@@ -71,7 +73,7 @@ async def create_random(
     """A new code made up by the server, unguessable and free in the badge's system."""
     for _ in range(RANDOM_ATTEMPTS):
         code = new_random_code()
-        if not await _taken(session, badge.system_id, code):
+        if not await _taken_in_system(session, badge.system_id, code):
             return await _insert(
                 session, badge, code, claimed=claimed, multiuse=multiuse, email=email
             )
@@ -133,7 +135,11 @@ def _claimable() -> ColumnElement[bool]:
 
 
 async def find_badge(session: AsyncSession, scope: Scope, code: str) -> tuple[Badge, ClaimCode]:
-    """The badge (in the scope or below) that has this code, fully loaded, with the code."""
+    """The badge (in the scope or below) that has this code, fully loaded, with the code.
+
+    When several badges there have it, the oldest (lowest id) answers: the original took
+    the first row its unique key `(code, badgeId)` gave, which is that one.
+    """
     row = (
         await session.execute(
             select(Badge, ClaimCode)
@@ -144,6 +150,8 @@ async def find_badge(session: AsyncSession, scope: Scope, code: str) -> tuple[Ba
                 ClaimCode.code == code,
                 badge_service.in_scope(scope),
             )
+            .order_by(Badge.id)
+            .limit(1)
         )
     ).first()
     if row is None:
@@ -164,7 +172,7 @@ async def _find_or_404(session: AsyncSession, badge: Badge, code: str) -> ClaimC
     return claim_code
 
 
-async def _taken(session: AsyncSession, system_id: int, code: str) -> bool:
+async def _taken_in_system(session: AsyncSession, system_id: int, code: str) -> bool:
     taken = await session.scalar(
         select(exists().where(ClaimCode.system_id == system_id, ClaimCode.code == code))
     )

@@ -10,17 +10,20 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from badgekit_api.badges.schemas import BadgeRead, OptionalText, WireModel
+from badgekit_api.errors import ValidationFailed
 from badgekit_api.fields import (
     SLUG_PATTERN,
     BlankIsNone,
     EarnerEmail,
     OptionalMoment,
     OptionalUrl,
+    normalized_email,
 )
 from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp
@@ -94,10 +97,43 @@ class InstanceCreate(AwardDetails):
     evidence: EvidenceList = []
 
 
+def _a_list(value: Any) -> Any:
+    # The original refused anything but an array here, a single address included.
+    if not isinstance(value, list):
+        raise ValueError("Must be a list of email addresses")
+    return value
+
+
 class BulkInstanceCreate(AwardDetails):
     """Many earners at once; each email is checked before anything is written."""
 
-    emails: Annotated[list[EarnerEmail], BeforeValidator(_listed), Field(min_length=1)]
+    # Items are checked together below, so that every bad address is named in one answer.
+    emails: Annotated[
+        list[Annotated[Any, WithJsonSchema({"type": "string", "format": "email"})]],
+        BeforeValidator(_a_list),
+        Field(min_length=1),
+    ]
+
+    @model_validator(mode="after")
+    def _valid_addresses(self) -> BulkInstanceCreate:
+        """Every address lower-cased, or a 400 listing each bad one as the original did:
+        `{"field": "email", "value": ...}`, with its place in the list as `index`."""
+        addresses = [normalized_email(item) for item in self.emails]
+        refused = [
+            {
+                "field": "email",
+                "value": item if isinstance(item, str | int | float) else None,
+                "message": "Invalid email",
+                "index": index,
+            }
+            for index, (item, address) in enumerate(zip(self.emails, addresses, strict=True))
+            if address is None
+        ]
+        if refused:
+            # Not a ValueError: pydantic lets it through, and it becomes the 400 as it is.
+            raise ValidationFailed(refused)
+        self.emails = addresses
+        return self
 
 
 class RevokeInput(WireModel):

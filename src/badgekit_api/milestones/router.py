@@ -102,7 +102,7 @@ async def remove_milestone_badge(
     urls: PublicUrlsDep,
     data: MilestoneBadgeInput = Body(MilestoneBadgeInput),
 ) -> MilestoneChanged:
-    """Remove a support badge from the milestone."""
+    """Remove a support badge from the milestone (any other badge changes nothing)."""
     milestone = await milestone_service.remove_badge(
         session, scope.system, milestone, data.badge_id
     )

@@ -38,7 +38,7 @@ async def get(session: AsyncSession, system: System, milestone_id: str) -> Miles
 async def create(session: AsyncSession, system: System, data: MilestoneCreate) -> Milestone:
     primary = await _badge(session, system, data.primary_badge_id, "primaryBadgeId")
     supports = await _badges(session, system, data.support_badges, "supportBadges")
-    _check(primary.id, data.number_required, supports)
+    _check_primary_not_supporting(primary.id, supports)
     milestone = Milestone(
         system_id=system.id,
         primary_badge_id=primary.id,
@@ -69,7 +69,7 @@ async def update(
         milestone.support_badges = await _badges(
             session, system, data.support_badges, "supportBadges"
         )
-    _check(milestone.primary_badge_id, milestone.number_required, milestone.support_badges)
+    _check_primary_not_supporting(milestone.primary_badge_id, milestone.support_badges)
     await session.flush()
     return await _reload(session, system, milestone)
 
@@ -81,7 +81,7 @@ async def add_badge(
     badge = await _badge(session, system, badge_id, "badgeId")
     if badge not in milestone.support_badges:
         milestone.support_badges.append(badge)
-        _check(milestone.primary_badge_id, milestone.number_required, milestone.support_badges)
+        _check_primary_not_supporting(milestone.primary_badge_id, milestone.support_badges)
         await session.flush()
     return await _reload(session, system, milestone)
 
@@ -89,12 +89,11 @@ async def add_badge(
 async def remove_badge(
     session: AsyncSession, system: System, milestone: Milestone, badge_id: int
 ) -> Milestone:
+    """Drop a support badge; a badge that is not one changes nothing, as in the original."""
     badge = next((badge for badge in milestone.support_badges if badge.id == badge_id), None)
-    if badge is None:
-        raise ValidationFailed.field("badgeId", badge_id, "Not a support badge of this milestone")
-    milestone.support_badges.remove(badge)
-    _check(milestone.primary_badge_id, milestone.number_required, milestone.support_badges)
-    await session.flush()
+    if badge is not None:
+        milestone.support_badges.remove(badge)
+        await session.flush()
     return await _reload(session, system, milestone)
 
 
@@ -141,14 +140,10 @@ async def _badges(
     return [found[badge_id] for badge_id in badge_ids]
 
 
-def _check(primary_badge_id: int, number_required: int, supports: Sequence[Badge]) -> None:
+def _check_primary_not_supporting(primary_badge_id: int, supports: Sequence[Badge]) -> None:
+    # `numberRequired` is not checked against the support badges: the Web app sets the number
+    # and adds the badges in either order, and until there are enough nobody can earn it.
     if any(badge.id == primary_badge_id for badge in supports):
         raise ValidationFailed.field(
             "supportBadges", primary_badge_id, "The primary badge cannot also be a support badge"
-        )
-    if number_required > len(supports):
-        raise ValidationFailed.field(
-            "numberRequired",
-            number_required,
-            f"Cannot exceed the number of support badges ({len(supports)})",
         )
