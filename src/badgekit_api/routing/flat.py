@@ -9,10 +9,37 @@ that `RouteIndex` can index.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from fastapi import APIRouter, params
 from fastapi.routing import APIRoute
+
+# Arguments of `add_api_route` that `mount` sets itself; every other one is copied from the
+# route's attribute of the same name, so an argument a FastAPI release adds (a per-route
+# body limit, form limits) is carried over without anyone listing it here. An argument
+# with no such attribute fails at start-up instead of being dropped silently.
+_SET_BY_MOUNT = frozenset(
+    {"self", "path", "endpoint", "dependencies", "methods", "route_class_override"}
+)
+
+
+@cache
+def copied_arguments() -> tuple[str, ...]:
+    """The `add_api_route` arguments that `mount` copies from each route."""
+    names = inspect.signature(APIRouter.add_api_route).parameters
+    return tuple(name for name in names if name not in _SET_BY_MOUNT)
+
+
+def route_arguments(route: APIRoute) -> dict[str, Any]:
+    """What declared `route`, as keyword arguments for `add_api_route`."""
+    arguments = {name: getattr(route, name) for name in copied_arguments()}
+    # Fresh containers: the copies must not share lists that a later change would mutate.
+    arguments["tags"] = list(route.tags)
+    arguments["responses"] = dict(route.responses)
+    return arguments
 
 
 def mount(
@@ -32,28 +59,8 @@ def mount(
         target.add_api_route(
             prefix + route.path,
             route.endpoint,
-            response_model=route.response_model,
-            status_code=route.status_code,
-            tags=list(route.tags),
             dependencies=[*dependencies, *route.dependencies],
-            summary=route.summary,
-            description=route.description,
-            response_description=route.response_description,
-            responses=dict(route.responses),
-            deprecated=route.deprecated,
             methods=sorted(route.methods or ()),
-            operation_id=route.operation_id,
-            response_model_include=route.response_model_include,
-            response_model_exclude=route.response_model_exclude,
-            response_model_by_alias=route.response_model_by_alias,
-            response_model_exclude_unset=route.response_model_exclude_unset,
-            response_model_exclude_defaults=route.response_model_exclude_defaults,
-            response_model_exclude_none=route.response_model_exclude_none,
-            include_in_schema=route.include_in_schema,
-            response_class=route.response_class,
-            name=route.name,
-            callbacks=route.callbacks,
-            openapi_extra=route.openapi_extra,
-            generate_unique_id_function=route.generate_unique_id_function,
             route_class_override=type(route),
+            **route_arguments(route),
         )
