@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.applications.schemas import EvidenceInput
+from badgekit_api.applications.schemas import ApplicationEvidenceInput
 from badgekit_api.config import Settings
 from badgekit_api.errors import ValidationFailed
 from badgekit_api.images.service import image_from_upload
@@ -28,7 +28,7 @@ class EvidenceLimits:
 
 
 async def evidence_rows(
-    items: Sequence[EvidenceInput], limits: EvidenceLimits
+    items: Sequence[ApplicationEvidenceInput], limits: EvidenceLimits
 ) -> list[ApplicationEvidence]:
     """New rows for `items`, in order; an uploaded file becomes an image of the application."""
     if len(items) > limits.max_items:

@@ -33,7 +33,7 @@ def _url_not_file(value: Any) -> Any:
     return value
 
 
-class EvidenceInput(WireModel):
+class ApplicationEvidenceInput(WireModel):
     """One evidence item: a `url` (or an uploaded image `file`), its `mediaType`, a reflection."""
 
     url: Annotated[OptionalUrl, BeforeValidator(_url_not_file)] = None
@@ -42,7 +42,7 @@ class EvidenceInput(WireModel):
     file: Annotated[UploadFile | None, PlainValidator(_upload)] = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> EvidenceInput:
+    def _one_source(self) -> ApplicationEvidenceInput:
         if self.file is not None:
             if self.url is not None:
                 raise ValueError("Give an evidence item a url or a file, not both")
@@ -53,9 +53,9 @@ class EvidenceInput(WireModel):
         return self
 
 
-Evidence = Annotated[list[EvidenceInput], list_of("evidence items")]
+Evidence = Annotated[list[ApplicationEvidenceInput], list_of("evidence items")]
 # On update the validator runs before the union, so an explicit null clears the list too.
-EvidenceChange = Annotated[list[EvidenceInput] | None, list_of("evidence items")]
+EvidenceChange = Annotated[list[ApplicationEvidenceInput] | None, list_of("evidence items")]
 
 
 class ApplicationCreate(WireModel):
@@ -78,7 +78,7 @@ class ApplicationUpdate(WireModel):
     processed: OptionalMoment = None
 
 
-class EvidenceRead(WireModel):
+class ApplicationEvidenceRead(WireModel):
     url: str | None
     media_type: str | None
     reflection: str | None
@@ -93,7 +93,7 @@ class ApplicationRead(WireModel):
     assigned_expiration: Timestamp | None
     badge: BadgeRead
     processed: Timestamp | None
-    evidence: list[EvidenceRead]
+    evidence: list[ApplicationEvidenceRead]
 
 
 class ApplicationEnvelope(WireModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
 
-from badgekit_api.applications.schemas import ApplicationRead, EvidenceRead
+from badgekit_api.applications.schemas import ApplicationEvidenceRead, ApplicationRead
 from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS, badge_read
 from badgekit_api.images.service import image_url
 from badgekit_api.models import Application, ApplicationEvidence
@@ -17,10 +17,10 @@ APPLICATION_LOAD_OPTIONS = (
 )
 
 
-def evidence_read(item: ApplicationEvidence, urls: PublicUrls) -> EvidenceRead:
+def evidence_read(item: ApplicationEvidence, urls: PublicUrls) -> ApplicationEvidenceRead:
     """An uploaded file shows as its public image URL; a given URL as itself."""
     url = image_url(item.image, urls) if item.image is not None else item.url
-    return EvidenceRead(url=url, media_type=item.media_type, reflection=item.reflection)
+    return ApplicationEvidenceRead(url=url, media_type=item.media_type, reflection=item.reflection)
 
 
 def application_read(application: Application, urls: PublicUrls) -> ApplicationRead:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.badges import rows as badge_rows
 from badgekit_api.badges.lists import read_lists
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.instances.schemas import EvidenceRead, InstanceRead
+from badgekit_api.instances.schemas import AwardEvidenceRead, InstanceRead
 from badgekit_api.models import BadgeInstance, InstanceEvidence
 from badgekit_api.scopes import Scope
 from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
@@ -89,7 +89,7 @@ async def shown(
             assertion_url=assertion_url(row[_AT["slug"]], urls),
             badge=badge_rows.badge_from_row(row, urls, lists[row[badge_rows.ID_AT]]),
             evidence=[
-                EvidenceRead(url=url, narrative=narrative)
+                AwardEvidenceRead(url=url, narrative=narrative)
                 for url, narrative in evidence[row[_AT["id"]]]
             ],
             comment=row[_AT["comment"]],

@@ -56,21 +56,21 @@ ClaimCodeInput = Annotated[
 ]
 
 
-class EvidenceInput(WireModel):
+class AwardEvidenceInput(WireModel):
     """One piece of evidence for the award: a link, a narrative, or both."""
 
     url: OptionalUrl = None
     narrative: OptionalText = None
 
     @model_validator(mode="after")
-    def _not_empty(self) -> EvidenceInput:
+    def _not_empty(self) -> AwardEvidenceInput:
         if self.url is None and self.narrative is None:
             raise ValueError("Evidence needs a `url`, a `narrative` or both")
         return self
 
 
 EvidenceList = Annotated[
-    list[EvidenceInput], BeforeValidator(_listed), Field(max_length=MAX_EVIDENCE_ITEMS)
+    list[AwardEvidenceInput], BeforeValidator(_listed), Field(max_length=MAX_EVIDENCE_ITEMS)
 ]
 
 
@@ -140,7 +140,7 @@ class RevokeInput(WireModel):
     reason: OptionalText = None
 
 
-class EvidenceRead(WireModel):
+class AwardEvidenceRead(WireModel):
     url: str | None
     narrative: str | None
 
@@ -153,7 +153,7 @@ class InstanceRead(WireModel):
     claim_code: str | None
     assertion_url: str
     badge: BadgeRead
-    evidence: list[EvidenceRead]
+    evidence: list[AwardEvidenceRead]
     comment: str | None
 
 

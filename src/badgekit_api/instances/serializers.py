@@ -7,7 +7,7 @@ from typing import Any
 
 from badgekit_api.badges.serializers import badge_read
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.instances.schemas import EvidenceRead, InstanceRead
+from badgekit_api.instances.schemas import AwardEvidenceRead, InstanceRead
 from badgekit_api.models import Badge, BadgeInstance
 from badgekit_api.urls import PublicUrls
 
@@ -23,7 +23,7 @@ def instance_read(instance: BadgeInstance, urls: PublicUrls) -> InstanceRead:
         assertion_url=assertion_url(instance.slug, urls),
         badge=badge_read(instance.badge, urls),
         evidence=[
-            EvidenceRead(url=item.url, narrative=item.narrative) for item in instance.evidence
+            AwardEvidenceRead(url=item.url, narrative=item.narrative) for item in instance.evidence
         ],
         comment=instance.comment,
     )

@@ -172,7 +172,14 @@ def body_schemas(
                 "schema": {"$ref": COMPONENTS + shared.get(multipart_name, multipart_name)}
             },
         }
-    return _without_clashes(BodySchemas(components=components, content=content), taken or {})
+    named = _without_clashes(BodySchemas(components=components, content=content), taken or {})
+    return BodySchemas(components=_titled(named.components), content=named.content)
+
+
+def _titled(components: dict[str, Any]) -> dict[str, Any]:
+    """Each component titled with its own name: client generators name their classes after
+    the title, and a multipart twin or a renamed body keeps its model's title otherwise."""
+    return {name: {**schema, "title": name} for name, schema in components.items()}
 
 
 def _without_clashes(schemas: BodySchemas, taken: Mapping[str, Any]) -> BodySchemas:
