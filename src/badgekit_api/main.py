@@ -17,6 +17,7 @@ from badgekit_api.database import create_engine, create_session_factory
 from badgekit_api.errors import install_error_handlers
 from badgekit_api.nul_guard import NulGuardMiddleware
 from badgekit_api.openapi import install_openapi
+from badgekit_api.public_cors import PublicCorsMiddleware
 from badgekit_api.request_log import RequestLogMiddleware
 from badgekit_api.routing.index import index_routes
 from badgekit_api.security_headers import SecurityHeadersMiddleware
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     index_routes(app.router)
     app.add_middleware(NulGuardMiddleware)
+    app.add_middleware(PublicCorsMiddleware)
     # The last added is the outermost: every response, a 413 included, gets its request id.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware)

@@ -5,8 +5,9 @@ hundred of them for a BadgeKit request deep in the tree. `RouteIndex` sorts the 
 a tree of path segments once, so a request only tries the few routes of its own shape
 (`/systems/{}/badges/{}`: the badge's GET, PUT and DELETE), in their original order.
 The route those tries pick is the one the full scan would have picked: only a route whose
-shape fits can match at all. Anything the index does not answer with a full match (a
-method not allowed, a path with a trailing slash to redirect, a 404, lifespan and
+shape fits can match at all. A path whose routes all take other methods is answered by
+`methods.answer_other_method` (HEAD, OPTIONS, a 405 naming them all). Anything else the
+index does not answer (a path with a trailing slash to redirect, a 404, lifespan and
 websocket events) goes to the router exactly as before. Segments are cut where the
 client put its slashes, so an encoded `/` stays inside its email or code (`routing.segments`).
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from badgekit_api.routing.methods import answer_other_method
 from badgekit_api.routing.segments import decoded_params, request_path, routing_scope
 
 # A whole segment that is one path parameter, `{name}` or `{name:convertor}`.
@@ -97,15 +99,24 @@ class RouteIndex:
             return
         path = request_path(scope)
         routed = routing_scope(scope, path)
+        other_methods: list[tuple[BaseRoute, Scope]] = []
         for route in self.candidates(path.segments):
             match, child_scope = route.matches(routed)
-            if match is Match.FULL:
-                if routed is not scope:
-                    child_scope = decoded_params(child_scope)
-                scope.setdefault("router", self.router)
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
-                return
+            if match is Match.NONE:
+                continue
+            if routed is not scope:
+                child_scope = decoded_params(child_scope)
+            if match is Match.PARTIAL:
+                other_methods.append((route, child_scope))
+                continue
+            scope.setdefault("router", self.router)
+            scope.update(child_scope)
+            await route.handle(scope, receive, send)
+            return
+        if other_methods:
+            scope.setdefault("router", self.router)
+            await answer_other_method(scope, receive, send, other_methods)
+            return
         # The router scans the same path: with a slash kept encoded, it must not find a
         # route for the decoded one (`badges/x%2Finstances` is no badge's instances).
         await self.fallback(routed, receive, send)
