@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, routing
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from pydantic import BaseModel
 
@@ -17,6 +18,8 @@ from badgekit_api.body import BodyDependency
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
 from badgekit_api.openapi.bodies import MEDIA_TYPES, body_schemas
+from tests.factories.badges import badge_body
+from tests.factories.containers import create_system
 
 PUBLIC = re.compile(r"^/($|healthcheck$|public/)")
 REF = "#/components/schemas/"
@@ -189,6 +192,64 @@ def test_every_component_has_a_title_of_its_own(document: dict[str, Any]) -> Non
     ]
     assert len(set(as_class_names)) == len(schemas)
     assert [name for name, schema in schemas.items() if schema["title"] != name] == []
+
+
+def _query_parameters(document: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return [
+        parameter
+        for _, _, operation in _operations(document)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query" and parameter["name"] == name
+    ]
+
+
+def test_paging_and_version_parameters_are_typed(document: dict[str, Any]) -> None:
+    pages, counts = _query_parameters(document, "page"), _query_parameters(document, "count")
+    versions = _query_parameters(document, "v")
+    assert len(pages) == len(counts) > 20
+    assert versions
+    for parameter in pages + counts:
+        assert parameter["schema"]["type"] == "integer"
+        assert parameter["schema"]["minimum"] == 1
+        assert parameter["description"]
+    for parameter in versions:
+        assert parameter["schema"]["enum"] == ["1", "2"]
+
+
+async def test_the_largest_documented_page_is_served_and_one_more_per_page_is_not(
+    client: httpx.AsyncClient, document: dict[str, Any]
+) -> None:
+    schemas = {
+        item["name"]: item["schema"] for item in document["paths"]["/systems"]["get"]["parameters"]
+    }
+    page, count = schemas["page"]["maximum"], schemas["count"]["maximum"]
+    served = await client.get(f"/systems?page={page}&count={count}")
+    assert served.status_code == 200, served.text
+    assert served.json()["systems"] == []
+    refused = await client.get(f"/systems?page=1&count={count + 1}")
+    assert refused.status_code == 400
+    assert refused.json()["parameter"] == "count"
+
+
+@pytest.mark.parametrize("component", ["BadgeCreate", "BadgeCreate-Multipart"])
+def test_a_new_badge_needs_an_image_or_an_image_url(
+    document: dict[str, Any], component: str
+) -> None:
+    schema = document["components"]["schemas"][component]
+    assert not {"image", "imageUrl"} & set(schema["required"])
+    # What the schema adds to the listed properties, checked on its own (it names no $ref).
+    either = Draft202012Validator({"not": schema["not"]})
+    assert not either.is_valid({"name": "Maths"})
+    assert not either.is_valid({"image": None, "imageUrl": None})
+    assert either.is_valid({"imageUrl": "https://example.org/maths.png"})
+    assert either.is_valid({"image": "https://example.org/maths.png", "imageUrl": None})
+
+
+async def test_the_server_refuses_a_new_badge_without_an_image(client: httpx.AsyncClient) -> None:
+    await create_system(client)
+    response = await client.post("/systems/chicago/badges", json=badge_body(imageUrl=None))
+    assert response.status_code == 400
+    assert [detail["field"] for detail in response.json()["details"]] == ["image"]
 
 
 def test_error_answers_are_documented_with_the_badgekit_body(document: dict[str, Any]) -> None:

@@ -201,3 +201,7 @@ async def test_a_revoked_key_cannot_be_rotated_or_revoked_again(
     assert_error(await client.post(f"/consumers/{consumer['key']}/rotate"), 409, "ResourceConflict")
     assert_error(await client.delete(f"/consumers/{consumer['key']}"), 409, "ResourceConflict")
     assert await status_with(app, consumer["key"], consumer["secret"]) == 403
+    # ... and the OpenAPI document says both can answer so (issue 15 defect 11).
+    paths = app.openapi()["paths"]
+    assert "409" in paths["/consumers/{key}/rotate"]["post"]["responses"]
+    assert "409" in paths["/consumers/{key}"]["delete"]["responses"]

@@ -117,8 +117,19 @@ CATEGORIES_LIMIT = MaxItems("max_badge_categories")
 TAGS_LIMIT = MaxItems("max_badge_tags")
 
 
+# "Not both left out (or null)": `image` or `imageUrl` must be given. Said with `not`
+# rather than `anyOf` of two `required` lists, which client generators turn into two
+# classes of one field each.
+IMAGE_OR_IMAGE_URL: dict[str, Any] = {
+    "not": {"properties": {"image": {"type": "null"}, "imageUrl": {"type": "null"}}}
+}
+
+
 class BadgeCreate(WireModel):
     """A new badge. An image is required too: an `image` upload or URL, or `imageUrl`."""
+
+    # The document says so; the badge service refuses a badge without either.
+    model_config = ConfigDict(json_schema_extra=IMAGE_OR_IMAGE_URL)
 
     slug: Annotated[BadgeSlug | None, BlankIsNone] = None
     name: Name

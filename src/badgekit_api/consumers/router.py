@@ -26,6 +26,10 @@ from badgekit_api.settings_dep import SettingsDep
 router = APIRouter(prefix="/consumers", tags=["consumers"], dependencies=[Depends(require_master)])
 
 ConsumerKey = Annotated[str, Path(description="The consumer key")]
+# A revoked key stays revoked: it can be neither rotated nor revoked again.
+REVOKED_ALREADY: dict[int | str, dict[str, str]] = {
+    409: {"description": "`ResourceConflict`: the key has been revoked"}
+}
 
 
 @router.get("", response_model=ConsumerList, response_model_exclude_unset=True)
@@ -63,7 +67,7 @@ async def get_consumer(key: ConsumerKey, session: SessionDep) -> ConsumerEnvelop
     return ConsumerEnvelope(consumer=ConsumerRead.of(await consumer_service.get(session, key)))
 
 
-@router.post("/{key}/rotate", response_model=ConsumerCreated)
+@router.post("/{key}/rotate", response_model=ConsumerCreated, responses=REVOKED_ALREADY)
 async def rotate_consumer(
     key: ConsumerKey, session: SessionDep, settings: SettingsDep
 ) -> ConsumerCreated:
@@ -74,7 +78,7 @@ async def rotate_consumer(
     return ConsumerCreated(status="updated", consumer=ConsumerWithSecret.of(consumer))
 
 
-@router.delete("/{key}", response_model=ConsumerRevoked)
+@router.delete("/{key}", response_model=ConsumerRevoked, responses=REVOKED_ALREADY)
 async def revoke_consumer(key: ConsumerKey, session: SessionDep) -> ConsumerRevoked:
     """Refuse the key from now on (the record stays, marked revoked)."""
     consumer = await consumer_service.get(session, key)

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute
 
 from badgekit_api.config import Settings
 from badgekit_api.list_limits import declare_max_items
-from badgekit_api.openapi import errors, security
+from badgekit_api.openapi import errors, parameters, security
 from badgekit_api.openapi.bodies import body_schemas
 from badgekit_api.openapi.refs import referenced
 from badgekit_api.openapi.routes import RouteTraits, api_routes, traits_of
@@ -77,8 +77,10 @@ def complete(
     document: dict[str, Any], routes: list[BaseRoute], settings: Settings
 ) -> dict[str, Any]:
     """Add request bodies, error answers and security to FastAPI's document; list limits
-    that settings give are shown with this server's values."""
+    that settings give are shown with this server's values, and query parameters read as
+    strings with their true type."""
     operations = list(_operations(document, routes))
+    query = parameters.query_schemas(settings.max_page_count)
     components: dict[str, Any] = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     bodies = body_schemas(
@@ -89,6 +91,7 @@ def complete(
         if traits.body_model is not None:
             operation["requestBody"] = bodies.request_body(traits.body_model)
         _declare_path_parameters(operation, traits.path_params)
+        parameters.type_query_parameters(operation, query)
         errors.add_error_responses(operation, traits, method)
         if traits.signed:
             operation["security"] = security.REQUIREMENT
