@@ -2,7 +2,8 @@
 
 Every path parameter of the API has a known value here: the fuzzer swaps it in for most
 generated cases, so operations run against existing containers, badges, codes, instances,
-applications, reviews, milestones and webhooks rather than answering 404 to everything.
+applications, reviews, milestones, webhooks and consumer keys rather than answering 404 to
+everything.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def seed(base_url: str) -> dict[str, str]:
         json={"author": "reviewer@example.org", "comment": "Fine"},
     )["review"]
     deliveries = api.get(f"{system}/webhooks/{webhook['id']}/deliveries")["deliveries"]
+    consumer = api.post("/consumers", json={"system": SYSTEM})["consumer"]
     return {
         "system_slug": SYSTEM,
         "issuer_slug": ISSUER,
@@ -113,4 +115,5 @@ def seed(base_url: str) -> dict[str, str]:
         "milestone_id": str(milestone["id"]),
         "webhook_id": str(webhook["id"]),
         "event_id": str(deliveries[0]["id"]),
+        "key": consumer["key"],
     }

@@ -128,3 +128,14 @@ async def test_a_documented_method_missing_from_one_route_of_the_path_is_a_405(
     response = await client.put("/consumers/x", json={})
     assert response.status_code == 405
     assert response.headers["allow"] == "DELETE, GET, HEAD, OPTIONS"
+
+
+@pytest.mark.e2e
+async def test_a_real_server_answers_head_with_the_length_of_get(live_server: str) -> None:
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        get = await http.get("/healthcheck")
+        head = await http.head("/healthcheck")
+        again = await http.get("/healthcheck")  # the connection is still in step
+    assert head.status_code == get.status_code == again.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["content-length"]) == len(get.content)
