@@ -185,3 +185,11 @@ def test_most_cases_got_past_the_lookups() -> None:
     # ... and every operation had at least one case that found its rows.
     only_404 = [label for label, seen in SHORT_RUN_STATUSES.items() if set(seen) == {404}]
     assert only_404 == []
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@deep_schema.parametrize()
+@settings(max_examples=DEEP_RUN_EXAMPLES, deadline=None, suppress_health_check=HEALTH_CHECKS)
+def test_deep_run(case: schemathesis.Case, seeded: str, http: requests.Session) -> None:
+    _call_and_validate(case, seeded, http)
