@@ -12,12 +12,15 @@ import pytest
 from fastapi import FastAPI, routing
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from badgekit_api.body import BodyDependency
 from badgekit_api.config import Settings
+from badgekit_api.errors import InvalidParameter
+from badgekit_api.fields import URL_PATTERN, Url
 from badgekit_api.main import create_app
 from badgekit_api.openapi.bodies import MEDIA_TYPES, body_schemas
+from badgekit_api.query_flags import FLAG_PATTERN, either_flag
 from tests.factories.badges import badge_body
 from tests.factories.containers import create_system
 
@@ -226,9 +229,51 @@ async def test_the_largest_documented_page_is_served_and_one_more_per_page_is_no
     served = await client.get(f"/systems?page={page}&count={count}")
     assert served.status_code == 200, served.text
     assert served.json()["systems"] == []
-    refused = await client.get(f"/systems?page=1&count={count + 1}")
-    assert refused.status_code == 400
-    assert refused.json()["parameter"] == "count"
+    # Past the documented bounds is a 400, each parameter given alone too (it was ignored).
+    for query, parameter in [
+        (f"page=1&count={count + 1}", "count"),
+        (f"count={count + 1}", "count"),
+        (f"page={page + 1}&count=1", "page"),
+        (f"page={page + 1}", "page"),
+    ]:
+        refused = await client.get(f"/systems?{query}")
+        assert refused.status_code == 400, query
+        assert refused.json()["parameter"] == parameter, query
+
+
+@pytest.mark.parametrize(
+    "value", ["true", " TRUE ", "1", "0", "False", "any", "ANY", "", "yes", "10", "truee", "t"]
+)
+def test_the_flag_pattern_takes_exactly_what_the_flag_parameters_take(value: str) -> None:
+    try:
+        either_flag("archived", value)
+        taken = True
+    except InvalidParameter:
+        taken = False
+    assert bool(re.match(FLAG_PATTERN, value)) == taken
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://example.org",
+        " HTTP://example.org/a?b#c ",
+        "http://a",
+        "ftp://example.org",
+        "https://",
+        "https:///path",
+        "https://exa mple.org",
+        "example.org",
+        "",
+    ],
+)
+def test_the_url_pattern_takes_what_url_fields_take(value: str) -> None:
+    try:
+        TypeAdapter(Url).validate_python(value)
+        taken = True
+    except ValidationError:
+        taken = False
+    assert bool(re.match(URL_PATTERN, value)) == taken
 
 
 @pytest.mark.parametrize("component", ["BadgeCreate", "BadgeCreate-Multipart"])

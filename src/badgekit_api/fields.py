@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     PlainValidator,
     StringConstraints,
+    WithJsonSchema,
 )
 from starlette.datastructures import UploadFile
 
@@ -62,10 +63,20 @@ Slug = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=SLUG_PATTERN),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+# What `_check_url` takes, for the OpenAPI document: http or https in any case, a host part
+# (no brackets, which `urlsplit` may refuse), no space inside; blanks around are stripped.
+URL_PATTERN = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\[\]]+[^ ]*?\s*$"
+URL_JSON_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "format": "uri",
+    "pattern": URL_PATTERN,
+    "maxLength": MAX_URL_LENGTH,
+}
 Url = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=MAX_URL_LENGTH),
     AfterValidator(_check_url),
+    WithJsonSchema(URL_JSON_SCHEMA),
 ]
 # Compose with any optional type: `Annotated[int | None, BlankIsNone]`.
 BlankIsNone = BeforeValidator(_blank_to_none)
@@ -112,7 +123,11 @@ def _in_utc(moment: datetime) -> datetime:
 
 
 # An earner's or reviewer's address, validated and lower-cased.
-EarnerEmail = Annotated[str, BeforeValidator(_earner_email)]
+EarnerEmail = Annotated[
+    str,
+    BeforeValidator(_earner_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": MAX_EMAIL_LENGTH}),
+]
 OptionalEarnerEmail = Annotated[EarnerEmail | None, BeforeValidator(_blank_to_none)]
 # ISO 8601 (`2014-05-06T12:24:45.000Z`, `2014-05-06`) or unix time in seconds, as a number or
 # a string of digits (a number too large for seconds is read as milliseconds, what

@@ -56,17 +56,25 @@ async def page_params(  # async: no thread hop (see urls.py)
     page: Annotated[str | None, Query(description="Page of results to return (from 1)")] = None,
     count: Annotated[str | None, Query(description="Results per page")] = None,
 ) -> Page | None:
-    """A page when both `page` and `count` are given (as the original), else the full list."""
+    """A page when both `page` and `count` are given (as the original), else the full list.
+
+    Each is checked on its own, given alone too, against the bounds the OpenAPI document
+    states: every `page` and `count` within them make an offset the databases can take."""
     page_number, per_page = _positive("page", page), _positive("count", count)
+    limit: int = request.app.state.settings.max_page_count
+    if per_page is not None and per_page > limit:
+        raise InvalidParameter("count", f"`count` must be at most {limit}")
+    last = last_page(limit)
+    if page_number is not None and page_number > last:
+        raise InvalidParameter("page", f"`page` must be at most {last}")
     if page_number is None or per_page is None:
         return None
-    limit: int = request.app.state.settings.max_page_count
-    if per_page > limit:
-        raise InvalidParameter("count", f"`count` must be at most {limit}")
-    if (page_number - 1) * per_page > MAX_OFFSET:
-        last = MAX_OFFSET // per_page + 1
-        raise InvalidParameter("page", f"`page` must be at most {last} with `count` {per_page}")
     return Page(page_number, per_page)
+
+
+def last_page(max_page_count: int) -> int:
+    """The largest `page` accepted: its offset fits MAX_OFFSET even at the largest `count`."""
+    return MAX_OFFSET // max_page_count + 1
 
 
 PageDep = Annotated[Page | None, Depends(page_params)]

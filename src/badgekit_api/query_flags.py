@@ -24,3 +24,11 @@ def either_flag(parameter: str, value: str) -> bool | None:
             parameter, f"Invalid `{parameter}` parameter: use `true`, `false` or `any`"
         )
     return _FLAG_VALUES[key]
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
+
+
+# The values `either_flag` takes, as a JSON Schema pattern (for the OpenAPI document).
+FLAG_PATTERN = r"^\s*(" + "|".join(_any_case(word) for word in _FLAG_VALUES if word) + r")?\s*$"

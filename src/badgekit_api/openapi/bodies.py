@@ -19,7 +19,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, models_jso
 from pydantic_core import core_schema
 from starlette.datastructures import UploadFile
 
-from badgekit_api.fields import MAX_URL_LENGTH
+from badgekit_api.fields import URL_JSON_SCHEMA
 from badgekit_api.openapi.refs import COMPONENTS, referenced, rename_refs
 
 MULTIPART_SUFFIX = "-Multipart"
@@ -33,7 +33,7 @@ FORM_NOTE = (
     "nested fields use bracketed names (`criteria[0][description]`, `evidence[1][url]`) and "
     "list items repeat their name or end it in `[]` (`tags[]=a&tags[]=b`)."
 )
-URL_SCHEMA: dict[str, Any] = {"type": "string", "format": "uri", "maxLength": MAX_URL_LENGTH}
+URL_SCHEMA: dict[str, Any] = URL_JSON_SCHEMA
 FILE_SCHEMA: dict[str, Any] = {"type": "string", "format": "binary"}
 
 
