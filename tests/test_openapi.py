@@ -306,7 +306,7 @@ def test_error_answers_are_documented_with_the_badgekit_body(document: dict[str,
         responses = operation["responses"]
         where = f"{method} {path}"
         assert "422" not in responses, where
-        expected = {"400", "413", "500"}
+        expected = {"400", "413", "431", "500"}
         if "{" in path:
             expected.add("404")
         if "requestBody" in operation:

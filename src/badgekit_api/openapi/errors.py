@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from badgekit_api.header_limits import MAX_HEAD_BYTES, MAX_HEADERS
 from badgekit_api.openapi.routes import RouteTraits
 
 ERROR_BODY = "BadgeKitErrorBody"
@@ -33,6 +34,7 @@ SCHEMAS: dict[str, Any] = {
                     "(400), `NotAuthorized` (403), `ResourceNotFound` (404), "
                     "`MethodNotAllowed` (405), `ResourceConflict` (409), `PayloadTooLarge` "
                     "(413), `UnsupportedMediaType` (415), `TooManyRequests` (429), "
+                    "`RequestHeaderFieldsTooLarge` (431), "
                     "`InternalError` (500), "
                     "`ServiceUnavailable` (503)"
                 ),
@@ -106,6 +108,16 @@ STATUSES: dict[int, tuple[str, dict[str, Any]]] = {
         "always served. Try again after `Retry-After` seconds",
         {"code": "TooManyRequests", "message": "Too many failed authorizations from this client"},
     ),
+    431: (
+        "`RequestHeaderFieldsTooLarge`: the request line and headers are larger than "
+        f"{MAX_HEAD_BYTES} bytes or more than {MAX_HEADERS} fields (`badgekit-api serve` "
+        "answers before the request reaches the API)",
+        {
+            "code": "RequestHeaderFieldsTooLarge",
+            "message": f"Request headers must be at most {MAX_HEAD_BYTES} bytes and "
+            f"{MAX_HEADERS} fields",
+        },
+    ),
     500: (
         "`InternalError`: an unexpected failure (the details are in the server's log)",
         {"code": "InternalError", "message": "Internal server error"},
@@ -121,8 +133,9 @@ BODY_CHANGES = frozenset({"post", "put"})
 
 def error_statuses(traits: RouteTraits, method: str) -> list[int]:
     """The error statuses an operation can answer, from what its route depends on."""
-    # Any URL may hold a NUL (400), and any request may send too large a body (413).
-    statuses = {400, 413, 500}
+    # Any URL may hold a NUL (400), and any request may send too large a body (413) or
+    # too large a head (431).
+    statuses = {400, 413, 431, 500}
     if traits.signed:
         # The token check counts the client's failures.
         statuses |= {403, 429}
