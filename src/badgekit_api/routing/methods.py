@@ -57,6 +57,8 @@ async def answer_other_method(
         if found is not None:
             route, child_scope = found
             scope.update(child_scope)
+            # `route.handle` would refuse HEAD, not one of its methods; the app behind it is
+            # the endpoint itself (routes are mounted flat, see `routing.flat`).
             await route.app(scope, receive, _without_body(send))
             return
     allow = allowed_methods(route for route, _ in matched)
