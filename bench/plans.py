@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 
 OK = frozenset({200})
 CREATED = frozenset({201})

@@ -23,10 +23,10 @@ from sqlalchemy.engine import make_url
 
 from badgekit_api.badges import rows as badge_rows
 from badgekit_api.badges.lists import LISTS
+from badgekit_api.http.pagination import Page
 from badgekit_api.instances import rows as instance_rows
 from badgekit_api.models import System
 from badgekit_api.openbadges.service import ASSERTION_FACTS
-from badgekit_api.pagination import Page
 from badgekit_api.scopes import Scope
 from badgekit_api.scopes.dependencies import scope_statement
 from bench import __main__ as bench

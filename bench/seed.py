@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 
 T = TypeVar("T")
 

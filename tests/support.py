@@ -15,7 +15,7 @@ import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 
 TEST_SECRET = "test-master-secret-that-is-long-enough-0123456789"
 BASE_URL = "http://badges.test"

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
-from badgekit_api.signing import body_hash, sign_request
+from badgekit_api.security.signing import body_hash, sign_request
 from tests.factories.consumers import create_consumer
 from tests.factories.containers import create_issuer, create_system
 from tests.factories.images import png_bytes

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 from tests.support import TEST_SECRET, make_client
 
 BURST = 12

@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
-from badgekit_api.body import Body, unflatten
 from badgekit_api.config import Settings
 from badgekit_api.errors import ValidationFailed
 from badgekit_api.fields import Url
+from badgekit_api.http.body import Body, unflatten
 from badgekit_api.main import create_app
 
 

@@ -15,7 +15,7 @@ import httpx
 import orjson
 import pytest
 
-from badgekit_api.body_text import MAX_FORM_FIELDS, MESSAGE, urlencoded_items
+from badgekit_api.http.body_text import MAX_FORM_FIELDS, MESSAGE, urlencoded_items
 from tests.factories.containers import create_tree
 from tests.factories.images import png_bytes
 

@@ -16,12 +16,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner, Result
 
-from badgekit_api import signing
 from badgekit_api.cli import app as cli
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
 from badgekit_api.migrations.runner import head_revisions
-from badgekit_api.signing import sign_request
+from badgekit_api.security import signing
+from badgekit_api.security.signing import sign_request
 from tests.support import TEST_SECRET, make_client, run_cli
 
 ENV_NAMES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "PORT", "HOST", "DEV")

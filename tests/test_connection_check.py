@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from badgekit_api.config import Settings
-from badgekit_api.connection_check import ping_idle_connections
-from badgekit_api.database import PING_AFTER_IDLE_SECONDS, create_engine
+from badgekit_api.db.connection_check import ping_idle_connections
+from badgekit_api.db.database import PING_AFTER_IDLE_SECONDS, create_engine
 
 IDLE_SECONDS = 0.2
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from badgekit_api.config import Settings
-from badgekit_api.database import create_engine
+from badgekit_api.db.database import create_engine
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import is_transient_conflict
 from badgekit_api.main import create_app
 from tests.factories.containers import create_system

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from badgekit_api.pagination import MAX_OFFSET
+from badgekit_api.http.pagination import MAX_OFFSET
 from tests.factories.badges import create_badge
 from tests.factories.containers import create_issuer, create_program, create_system
 from tests.factories.instances import award

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 from tests.support import TEST_SECRET
 
 

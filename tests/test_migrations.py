@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
-from badgekit_api.database import create_engine
+from badgekit_api.db.database import create_engine
 from badgekit_api.migrations.runner import downgrade, upgrade
 from badgekit_api.models import Base
 from tests.scratch_database import scratch_database

@@ -14,13 +14,13 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from badgekit_api.body import BodyDependency
 from badgekit_api.config import Settings
 from badgekit_api.errors import InvalidParameter
 from badgekit_api.fields import URL_PATTERN, Url
+from badgekit_api.http.body import BodyDependency
+from badgekit_api.http.openapi.bodies import MEDIA_TYPES, body_schemas
+from badgekit_api.http.query_flags import FLAG_PATTERN, either_flag
 from badgekit_api.main import create_app
-from badgekit_api.openapi.bodies import MEDIA_TYPES, body_schemas
-from badgekit_api.query_flags import FLAG_PATTERN, either_flag
 from tests.factories.badges import badge_body
 from tests.factories.containers import create_system
 
@@ -373,7 +373,7 @@ def test_a_body_component_named_like_a_response_component_is_renamed() -> None:
 def test_routes_added_later_are_completed_too() -> None:
     from fastapi import APIRouter
 
-    from badgekit_api.body import Body
+    from badgekit_api.http.body import Body
 
     class Late(BaseModel):
         name: str

@@ -9,13 +9,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from badgekit_api.applications.router import router as applications_router
-from badgekit_api.auth import verify_request
 from badgekit_api.badges.public_router import router as public_badges_router
 from badgekit_api.badges.router import router as badges_router
 from badgekit_api.claim_codes.lookup_router import router as claim_code_lookup_router
 from badgekit_api.claim_codes.router import router as claim_codes_router
 from badgekit_api.consumers.router import router as consumers_router
 from badgekit_api.health.router import router as health_router
+from badgekit_api.http.routing.flat import mount
 from badgekit_api.images.router import router as images_router
 from badgekit_api.instances.router import router as instances_router
 from badgekit_api.issuers.router import router as issuers_router
@@ -24,8 +24,8 @@ from badgekit_api.openbadges.container_router import router as open_badges_conta
 from badgekit_api.openbadges.router import router as open_badges_router
 from badgekit_api.programs.router import router as programs_router
 from badgekit_api.reviews.router import router as reviews_router
-from badgekit_api.routing.flat import mount
 from badgekit_api.scopes import current_scope
+from badgekit_api.security.auth import verify_request
 from badgekit_api.systems.router import router as systems_router
 from badgekit_api.webhooks.router import router as webhooks_router
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from badgekit_api.request_log import loggable_path
+from badgekit_api.http.request_log import loggable_path
 
 logger = logging.getLogger(__name__)
 

@@ -11,17 +11,17 @@ from fastapi import FastAPI
 from badgekit_api import __version__
 from badgekit_api.api import install_routes
 from badgekit_api.api_docs import install_api_docs
-from badgekit_api.body_limit import BodyLimitMiddleware
 from badgekit_api.config import Settings
-from badgekit_api.database import create_engine, create_session_factory
+from badgekit_api.db.database import create_engine, create_session_factory
 from badgekit_api.errors import install_error_handlers
-from badgekit_api.nul_guard import NulGuardMiddleware
-from badgekit_api.openapi import install_openapi
-from badgekit_api.public_cors import PublicCorsMiddleware
-from badgekit_api.request_log import RequestLogMiddleware
-from badgekit_api.routing.index import index_routes
-from badgekit_api.security_headers import SecurityHeadersMiddleware
-from badgekit_api.shared_state import build_shared_state
+from badgekit_api.http.body_limit import BodyLimitMiddleware
+from badgekit_api.http.nul_guard import NulGuardMiddleware
+from badgekit_api.http.openapi import install_openapi
+from badgekit_api.http.public_cors import PublicCorsMiddleware
+from badgekit_api.http.request_log import RequestLogMiddleware
+from badgekit_api.http.routing.index import index_routes
+from badgekit_api.http.security_headers import SecurityHeadersMiddleware
+from badgekit_api.security.shared_state import build_shared_state
 from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.worker import running_in_background
 

@@ -22,7 +22,7 @@ from typing import Protocol
 import pytest
 
 from badgekit_api.config import Settings
-from badgekit_api.database import create_engine
+from badgekit_api.db.database import create_engine
 from badgekit_api.migrations.runner import upgrade
 from tests.live_server import free_port
 

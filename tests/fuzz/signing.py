@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 from requests.auth import AuthBase
 
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 from tests.support import TEST_SECRET
 
 

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from badgekit_api.config import Settings
-from badgekit_api.header_limits import MAX_HEAD_BYTES
+from badgekit_api.http.header_limits import MAX_HEAD_BYTES
 from badgekit_api.main import create_app
 from tests.fuzz.seed import seed
 from tests.fuzz.signing import BadgeKitAuth

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import httpx
 from fastapi import FastAPI
 
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.openbadges import service
 from badgekit_api.openbadges.assertions import facts_of
-from badgekit_api.urls import PublicUrls
 from tests.factories.badges import LEVELS, create_badge
 from tests.factories.containers import create_tree
 from tests.openbadges.support import award, create_badge_with_image, revoke

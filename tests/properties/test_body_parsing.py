@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from badgekit_api.body import BodyDependency, parse_body, unflatten, validate
 from badgekit_api.config import Settings
 from badgekit_api.errors import BadgeKitError, ValidationFailed
+from badgekit_api.http.body import BodyDependency, parse_body, unflatten, validate
+from badgekit_api.http.openapi.routes import api_routes
 from badgekit_api.main import create_app
-from badgekit_api.openapi.routes import api_routes
 from tests.support import TEST_SECRET
 
 PROPERTY_SETTINGS = settings(

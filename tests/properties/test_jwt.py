@@ -17,7 +17,7 @@ import jwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from badgekit_api.signing import body_hash
+from badgekit_api.security.signing import body_hash
 from tests.support import TEST_SECRET
 
 PROPERTY_SETTINGS = settings(

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, FastAPI
 from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 
-from badgekit_api.routing.flat import copied_arguments, mount
+from badgekit_api.http.routing.flat import copied_arguments, mount
 
 # A value unlike the default for each argument a test can set.
 DECLARED: dict[str, Any] = {

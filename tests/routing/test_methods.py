@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 from tests.factories.assessment import create_application, create_review
 from tests.factories.badges import create_badge
 from tests.factories.containers import create_tree

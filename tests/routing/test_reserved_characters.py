@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 from tests.factories.badges import LEVEL_PREFIXES, LEVELS, create_badge
 from tests.factories.consumers import create_consumer
 from tests.factories.containers import create_tree

@@ -15,9 +15,9 @@ from fastapi import APIRouter, FastAPI
 from starlette.routing import BaseRoute, Match
 
 from badgekit_api.config import Settings
+from badgekit_api.http.routing.flat import mount
+from badgekit_api.http.routing.index import RouteIndex, index_routes, route_shape
 from badgekit_api.main import create_app
-from badgekit_api.routing.flat import mount
-from badgekit_api.routing.index import RouteIndex, index_routes, route_shape
 
 PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

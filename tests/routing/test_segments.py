@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from badgekit_api.routing.segments import request_path, routing_scope
+from badgekit_api.http.routing.segments import request_path, routing_scope
 
 
 def scope(path: str, raw: bytes | None = None, root: str = "") -> dict[str, Any]:

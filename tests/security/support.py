@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
-from badgekit_api.signing import authorization_header, body_hash
+from badgekit_api.security.signing import authorization_header, body_hash
 from tests.support import BASE_URL, TEST_SECRET
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")

@@ -14,8 +14,8 @@ import httpx
 import orjson
 import pytest
 
-from badgekit_api.header_limits import MAX_HEAD_BYTES, MAX_HEADERS
-from badgekit_api.signing import sign_request
+from badgekit_api.http.header_limits import MAX_HEAD_BYTES, MAX_HEADERS
+from badgekit_api.security.signing import sign_request
 from tests.support import TEST_SECRET
 
 pytestmark = pytest.mark.e2e

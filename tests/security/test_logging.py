@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 
 from badgekit_api.config import Settings
 from badgekit_api.fields import normalized_email
+from badgekit_api.http.request_log import loggable_path
 from badgekit_api.logging_config import JsonFormatter, logging_config, request_id_var
-from badgekit_api.request_log import loggable_path
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 from tests.live_server import running_server
 from tests.security.support import app_with, client_of, token_header
 from tests.support import TEST_SECRET, signing_hook
@@ -151,13 +151,13 @@ def test_libraries_that_log_parameters_stay_quiet_at_debug() -> None:
     code = (
         "import logging, json; from badgekit_api.logging_config import configure_logging;"
         "configure_logging('DEBUG');"
-        "names = ['badgekit_api.auth', 'uvicorn.error', 'sqlalchemy.engine.Engine', "
+        "names = ['badgekit_api.security.auth', 'uvicorn.error', 'sqlalchemy.engine.Engine', "
         "'aiosqlite', 'asyncpg', 'httpx', 'httpcore.http11', 'python_multipart.multipart'];"
         "print(json.dumps({n: logging.getLogger(n).getEffectiveLevel() for n in names}))"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
     levels = json.loads(output.stdout)
-    assert levels.pop("badgekit_api.auth") == logging.DEBUG
+    assert levels.pop("badgekit_api.security.auth") == logging.DEBUG
     assert levels.pop("uvicorn.error") == logging.DEBUG
     assert set(levels.values()) == {logging.WARNING}, levels
     assert logging_config("INFO")["loggers"]["uvicorn.access"]["level"] == "WARNING"

@@ -25,7 +25,12 @@ from sqlalchemy import select
 
 from badgekit_api.config import Settings
 from badgekit_api.models import FailureCounter
-from badgekit_api.ratelimit import DatabaseCounters, FailureLimit, FailureLimiter, RedisCounters
+from badgekit_api.security.ratelimit import (
+    DatabaseCounters,
+    FailureLimit,
+    FailureLimiter,
+    RedisCounters,
+)
 from tests.factories.badges import create_badge
 from tests.factories.containers import create_system, create_tree
 from tests.live_server import running_server

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from badgekit_api.config import Settings
 from badgekit_api.models.badges import MAX_SLUG_LENGTH, MAX_STRAPLINE_LENGTH
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 from tests.factories.assessment import applications_path
 from tests.factories.badges import badge_body, create_badge
 from tests.factories.containers import create_system

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from badgekit_api.config import Settings
 from badgekit_api.models import SeenToken
-from badgekit_api.replay import DatabaseSeenTokens, RedisSeenTokens
+from badgekit_api.security.replay import DatabaseSeenTokens, RedisSeenTokens
 from tests.factories.badges import LEVEL_PREFIXES, badge_body
 from tests.factories.consumers import create_consumer
 from tests.factories.containers import create_system, create_tree

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from badgekit_api.database import SessionFactory
+from badgekit_api.db.database import SessionFactory
 from badgekit_api.models import System, WebhookEvent
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import events, outbox

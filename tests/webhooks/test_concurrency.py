@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
-from badgekit_api.database import SessionFactory, create_engine, create_session_factory
+from badgekit_api.db.database import SessionFactory, create_engine, create_session_factory
 from badgekit_api.models import System, WebhookEvent
 from badgekit_api.webhooks import outbox
 from tests.factories.containers import create_system

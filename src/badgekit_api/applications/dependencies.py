@@ -9,7 +9,7 @@ from fastapi import Depends, Path
 from badgekit_api.applications import service as application_service
 from badgekit_api.applications.evidence import EvidenceLimits
 from badgekit_api.badges.dependencies import BadgeDep
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.models import Application
 from badgekit_api.settings_dep import SettingsDep
 

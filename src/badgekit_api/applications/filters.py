@@ -10,8 +10,8 @@ from sqlalchemy import Select
 
 from badgekit_api.errors import InvalidParameter
 from badgekit_api.fields import normalized_email
+from badgekit_api.http.query_flags import either_flag
 from badgekit_api.models import Application
-from badgekit_api.query_flags import either_flag
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,12 +20,12 @@ from badgekit_api.applications.schemas import (
 from badgekit_api.applications.serializers import application_read
 from badgekit_api.badges.dependencies import BadgeDep
 from badgekit_api.badges.links import badge_path
-from badgekit_api.body import Body
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import Page, PageDep, fetch_page
+from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
 from badgekit_api.models import Application
-from badgekit_api.pagination import Page, PageDep, fetch_page
 from badgekit_api.scopes import CurrentScope
-from badgekit_api.urls import PublicUrls, PublicUrlsDep
 
 router = APIRouter(tags=["applications"])
 

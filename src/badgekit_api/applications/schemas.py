@@ -12,8 +12,8 @@ from badgekit_api.badges.schemas import BadgeRead, OptionalText, WireModel
 from badgekit_api.fields import BlankIsNone, OptionalMoment, OptionalUrl
 from badgekit_api.fields import EarnerEmail as Email
 from badgekit_api.fields import OptionalEarnerEmail as OptionalEmail
+from badgekit_api.http.pagination import PageData
 from badgekit_api.images.service import is_empty_upload
-from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp
 
 MediaType = Literal["image", "link"]

@@ -7,9 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from badgekit_api.applications.schemas import ApplicationEvidenceRead, ApplicationRead
 from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS, badge_read
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.models import Application, ApplicationEvidence
-from badgekit_api.urls import PublicUrls
 
 APPLICATION_LOAD_OPTIONS = (
     selectinload(Application.badge).options(*BADGE_LOAD_OPTIONS),

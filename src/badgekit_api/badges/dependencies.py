@@ -9,12 +9,12 @@ from fastapi import Depends, Path, Query
 from badgekit_api.badges import rows
 from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.schemas import BadgeRead
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotFound
+from badgekit_api.http.query_flags import either_flag
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.models import Badge
-from badgekit_api.query_flags import either_flag
 from badgekit_api.scopes import CurrentScope
-from badgekit_api.urls import PublicUrlsDep
 
 BadgeSlug = Annotated[str, Path(description="The badge's slug")]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.models import Badge
-from badgekit_api.urls import PublicUrls
 
 
 def container_path(system_slug: str, issuer_slug: str | None, program_slug: str | None) -> str:

@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.links import badge_class_url
 from badgekit_api.badges.schemas import BadgeClassLink, PublicBadgeList
-from badgekit_api.database import SessionDep
-from badgekit_api.urls import PublicUrlsDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.urls import PublicUrlsDep
 
 router = APIRouter(tags=["public"])
 

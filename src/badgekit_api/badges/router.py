@@ -21,12 +21,12 @@ from badgekit_api.badges.schemas import (
     BadgeUpdate,
 )
 from badgekit_api.badges.serializers import badge_read
-from badgekit_api.body import Body
-from badgekit_api.database import SessionDep
-from badgekit_api.pagination import PageData, PageDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageData, PageDep
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.settings_dep import SettingsDep
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(prefix="/badges", tags=["badges"])
 

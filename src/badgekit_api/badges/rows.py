@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.badges.lists import BadgeLists, read_lists
 from badgekit_api.badges.schemas import BadgeRead
 from badgekit_api.containers.schemas import IssuerRead, ProgramRead, SystemRead
+from badgekit_api.http.pagination import Page, count_of
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_link
 from badgekit_api.models import Badge, Image, Issuer, Program, System
-from badgekit_api.pagination import Page, count_of
 from badgekit_api.scopes import Scope
 from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
-from badgekit_api.urls import PublicUrls
 
 BADGE_TABLE: Table = Badge.__table__  # type: ignore[assignment]
 _badges = BADGE_TABLE

@@ -27,10 +27,10 @@ from badgekit_api.fields import (
     StoredCount,
     Url,
 )
+from badgekit_api.http.pagination import PageData
 from badgekit_api.images.service import is_empty_upload
 from badgekit_api.list_limits import MaxItems
 from badgekit_api.models.badges import MAX_SLUG_LENGTH, MAX_STRAPLINE_LENGTH
-from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp
 
 MISSING_IMAGE = "A badge needs an image: upload it as `image` or give `imageUrl`"

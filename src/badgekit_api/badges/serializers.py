@@ -17,9 +17,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from badgekit_api.badges.lists import BadgeLists
 from badgekit_api.badges.schemas import AlignmentRead, BadgeRead, CriterionRead, TagRead
 from badgekit_api.containers.serializers import issuer_read, program_read, system_read
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.models import Badge, Issuer, Program, System
-from badgekit_api.urls import PublicUrls
 
 # The badge's image and containers (with theirs) come in the badge query's own joins: one
 # query instead of seven. Only the lists need queries of their own.

@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator
 
 from fastapi import Request
 
-from badgekit_api.auth import client_address
 from badgekit_api.config import Settings
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import CodeAlreadyUsed, NotFound
-from badgekit_api.ratelimit import FailureLimit
-from badgekit_api.shared_state import SharedState
+from badgekit_api.security.auth import client_address
+from badgekit_api.security.ratelimit import FailureLimit
+from badgekit_api.security.shared_state import SharedState
 
 
 def claim_failure_limits(

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Path
 from badgekit_api.badges.serializers import badge_read
 from badgekit_api.claim_codes import service as claim_code_service
 from badgekit_api.claim_codes.schemas import ClaimedBadgeEnvelope, ClaimedBadgeRead
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.scopes import CurrentScope
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(prefix="/codes", tags=["claim codes"])
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Path, Response
 from badgekit_api.badges.dependencies import BadgeDep
 from badgekit_api.badges.links import badge_path
 from badgekit_api.badges.serializers import badge_read
-from badgekit_api.body import Body
 from badgekit_api.claim_codes import service as claim_code_service
 from badgekit_api.claim_codes.guard import limit_failed_claims
 from badgekit_api.claim_codes.schemas import (
@@ -22,10 +21,11 @@ from badgekit_api.claim_codes.schemas import (
     ClaimInput,
     RandomClaimCodeCreate,
 )
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
 from badgekit_api.models import Badge, ClaimCode
-from badgekit_api.pagination import PageDep, fetch_page
-from badgekit_api.urls import PublicUrls, PublicUrlsDep
 
 router = APIRouter(prefix="/badges/{badge_slug}/codes", tags=["claim codes"])
 

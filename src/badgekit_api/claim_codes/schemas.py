@@ -8,8 +8,8 @@ from pydantic import StringConstraints
 
 from badgekit_api.badges.schemas import BadgeRead, Flag, WireModel
 from badgekit_api.fields import OptionalEmail
+from badgekit_api.http.pagination import PageData
 from badgekit_api.models.claim_codes import MAX_CODE_LENGTH
-from badgekit_api.pagination import PageData
 
 # A code travels as one URL path segment, so it cannot hold `/`.
 Code = Annotated[

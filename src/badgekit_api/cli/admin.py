@@ -30,10 +30,10 @@ def systems_create(
     email: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Create a system."""
-    from badgekit_api.body import validate
     from badgekit_api.cli.database import in_transaction, load_settings
     from badgekit_api.containers import service as container_service
     from badgekit_api.containers.schemas import ContainerCreate
+    from badgekit_api.http.body import validate
     from badgekit_api.models import System
     from badgekit_api.systems import service as system_service
 

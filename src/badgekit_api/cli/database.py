@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from badgekit_api.cli.output import detail_lines, fail
 from badgekit_api.config import Settings
-from badgekit_api.database import create_engine, create_session_factory
+from badgekit_api.db.database import create_engine, create_session_factory
 from badgekit_api.errors import BadgeKitError
 
 T = TypeVar("T")

@@ -36,8 +36,8 @@ def serve(
 
     import uvicorn
 
-    from badgekit_api import header_limits
     from badgekit_api.cli.database import described, load_settings, on_engine
+    from badgekit_api.http import header_limits
     from badgekit_api.logging_config import logging_config
     from badgekit_api.migrations import runner
 

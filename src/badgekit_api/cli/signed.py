@@ -18,7 +18,7 @@ from jwt.warnings import InsecureKeyLengthWarning
 from badgekit_api.cli import environment
 from badgekit_api.cli.files import read_file
 from badgekit_api.cli.output import fail
-from badgekit_api.signing import sign_request
+from badgekit_api.security.signing import sign_request
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 

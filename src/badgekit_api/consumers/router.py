@@ -7,8 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from badgekit_api.auth import require_master
-from badgekit_api.body import Body
 from badgekit_api.consumers import service as consumer_service
 from badgekit_api.consumers.schemas import (
     ConsumerCreate,
@@ -19,8 +17,10 @@ from badgekit_api.consumers.schemas import (
     ConsumerRevoked,
     ConsumerWithSecret,
 )
-from badgekit_api.database import SessionDep
-from badgekit_api.pagination import PageDep, fetch_page
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.security.auth import require_master
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/consumers", tags=["consumers"], dependencies=[Depends(require_master)])

@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from badgekit_api.fields import Slug
+from badgekit_api.http.pagination import PageData
 from badgekit_api.models import Consumer
-from badgekit_api.pagination import PageData
 from badgekit_api.timestamps import Timestamp
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from badgekit_api.containers.schemas import IssuerRead, ProgramRead, SystemRead
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.models import Issuer, Program, System
-from badgekit_api.urls import PublicUrls
 
 
 def _common(container: System | Issuer | Program, urls: PublicUrls) -> dict[str, object]:

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotFound
 from badgekit_api.fields import is_http_url
 from badgekit_api.models import Image

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from badgekit_api.errors import ValidationFailed
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.sniffing import sniff_image_type
 from badgekit_api.models import (
     ApplicationEvidence,
@@ -20,7 +21,6 @@ from badgekit_api.models import (
     Program,
     System,
 )
-from badgekit_api.urls import PublicUrls
 
 
 def new_image_slug() -> str:

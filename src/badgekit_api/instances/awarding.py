@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.claim_codes import service as claim_code_service
 from badgekit_api.errors import Conflict, ValidationFailed
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.locking import lock_badge
 from badgekit_api.instances.serializers import badge_payload
 from badgekit_api.models import Badge, BadgeInstance, InstanceEvidence
 from badgekit_api.models.base import utcnow
-from badgekit_api.urls import PublicUrls
 from badgekit_api.webhooks import events, outbox
 
 OnHolder = Literal["conflict", "skip"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from badgekit_api.urls import PublicUrls
+from badgekit_api.http.urls import PublicUrls
 
 
 def assertion_path(slug: str) -> str:

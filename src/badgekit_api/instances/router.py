@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from badgekit_api.badges.dependencies import BadgeDep
-from badgekit_api.body import Body
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageData, PageDep, fetch_page, fetch_row_page
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.instances import rows as instance_rows
 from badgekit_api.instances import service as instance_service
 from badgekit_api.instances.links import assertion_url
@@ -24,10 +26,8 @@ from badgekit_api.instances.schemas import (
     SkippedEarner,
 )
 from badgekit_api.instances.serializers import instance_read
-from badgekit_api.pagination import PageData, PageDep, fetch_page, fetch_row_page
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.settings_dep import SettingsDep
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(tags=["instances"])
 

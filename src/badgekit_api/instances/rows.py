@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges import rows as badge_rows
 from badgekit_api.badges.lists import read_lists
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import AwardEvidenceRead, InstanceRead
 from badgekit_api.models import BadgeInstance, InstanceEvidence
 from badgekit_api.scopes import Scope
 from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
-from badgekit_api.urls import PublicUrls
 
 _instances: Table = BadgeInstance.__table__  # type: ignore[assignment]
 _evidence: Table = InstanceEvidence.__table__  # type: ignore[assignment]

@@ -25,7 +25,7 @@ from badgekit_api.fields import (
     OptionalUrl,
     normalized_email,
 )
-from badgekit_api.pagination import PageData
+from badgekit_api.http.pagination import PageData
 from badgekit_api.timestamps import Timestamp
 
 MAX_INSTANCE_SLUG_LENGTH = 64

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from badgekit_api.badges.serializers import badge_read
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import AwardEvidenceRead, InstanceRead
 from badgekit_api.models import Badge, BadgeInstance
-from badgekit_api.urls import PublicUrls
 
 
 def instance_read(instance: BadgeInstance, urls: PublicUrls) -> InstanceRead:

@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from badgekit_api.errors import NotFound, ValidationFailed
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
 from badgekit_api.instances.serializers import badge_payload
 from badgekit_api.milestones.acting import award_with_milestones
 from badgekit_api.models import Badge, BadgeInstance
 from badgekit_api.models.base import utcnow
-from badgekit_api.urls import PublicUrls
 from badgekit_api.webhooks import events, outbox
 
 

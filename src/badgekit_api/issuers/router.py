@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from badgekit_api.body import Body
 from badgekit_api.containers import service as container_service
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
 from badgekit_api.containers.serializers import issuer_read
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.issuers import service as issuer_service
 from badgekit_api.issuers.schemas import IssuerChanged, IssuerEnvelope, IssuerList
 from badgekit_api.models import Issuer
-from badgekit_api.pagination import PageDep, fetch_page
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.scopes.dependencies import IssuerSlug
 from badgekit_api.settings_dep import SettingsDep
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(prefix="/issuers", tags=["issuers"])
 

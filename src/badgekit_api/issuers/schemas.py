@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from badgekit_api.containers.schemas import IssuerRead
-from badgekit_api.pagination import PageData
+from badgekit_api.http.pagination import PageData
 
 
 class IssuerEnvelope(BaseModel):

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from badgekit_api.config import Settings
-from badgekit_api.database import create_engine
+from badgekit_api.db.database import create_engine
 from badgekit_api.models import Base
 
 config = context.config

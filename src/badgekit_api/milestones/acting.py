@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, OnHolder, award
 from badgekit_api.models import Application, Badge, BadgeInstance, Milestone
 from badgekit_api.models import milestone_support_badges as support
-from badgekit_api.urls import PublicUrls
 
 ISSUE = "issue"
 QUEUE_APPLICATION = "queue-application"

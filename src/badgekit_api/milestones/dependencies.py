@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.milestones import service as milestone_service
 from badgekit_api.models import Milestone
 from badgekit_api.scopes import CurrentScope

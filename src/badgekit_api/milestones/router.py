@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from badgekit_api.body import Body
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.milestones import service as milestone_service
 from badgekit_api.milestones.dependencies import MilestoneDep
 from badgekit_api.milestones.schemas import (
@@ -18,9 +20,7 @@ from badgekit_api.milestones.schemas import (
     MilestoneUpdate,
 )
 from badgekit_api.milestones.serializers import milestone_read
-from badgekit_api.pagination import PageDep, fetch_page
 from badgekit_api.scopes import CurrentScope
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(prefix="/milestones", tags=["milestones"])
 

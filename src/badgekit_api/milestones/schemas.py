@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from badgekit_api.badges.schemas import BadgeRead, WireModel
 from badgekit_api.fields import MAX_STORED_INT, BlankIsNone, RowId
-from badgekit_api.pagination import PageData
+from badgekit_api.http.pagination import PageData
 
 Action = Literal["issue", "queue-application"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import selectinload
 
 from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS, badge_read
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.milestones.schemas import MilestoneRead
 from badgekit_api.models import Milestone
-from badgekit_api.urls import PublicUrls
 
 MILESTONE_LOAD_OPTIONS = (
     selectinload(Milestone.primary_badge).options(*BADGE_LOAD_OPTIONS),

@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from badgekit_api.badges.links import badge_class_url
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.models import BadgeInstance
 from badgekit_api.openbadges.baking import bakeable_extension
 from badgekit_api.openbadges.formats import CONTEXT_V2, identity_hash, unix_seconds
 from badgekit_api.openbadges.links import baked_image_url, v2
 from badgekit_api.timestamps import iso_millis
-from badgekit_api.urls import PublicUrls
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,11 @@ from typing import Any
 from badgekit_api.badges.links import badge_class_url
 from badgekit_api.badges.schemas import CriterionRead
 from badgekit_api.badges.serializers import badge_lists
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.models import Badge
 from badgekit_api.openbadges.formats import CONTEXT_V2
 from badgekit_api.openbadges.links import badge_issuer_url, v2
-from badgekit_api.urls import PublicUrls
 
 
 def badge_class_v1(badge: Badge, urls: PublicUrls) -> dict[str, Any]:

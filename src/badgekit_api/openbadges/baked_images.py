@@ -10,11 +10,11 @@ from anyio.lowlevel import RunVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.errors import BadgeKitError
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.models import BadgeInstance
 from badgekit_api.openbadges import service
 from badgekit_api.openbadges.baking import BakingError, bake, bakeable_extension
-from badgekit_api.urls import PublicUrls
 
 
 class ImageNotBakeable(BadgeKitError):

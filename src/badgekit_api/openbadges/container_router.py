@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from badgekit_api.badges.dependencies import BadgeDep
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.openbadges import service
 from badgekit_api.openbadges.badge_classes import badge_class_v1, badge_class_v2
 from badgekit_api.openbadges.negotiation import Version, choose, parse_accept, v2_media_type
 from badgekit_api.openbadges.profiles import profile_v1, profile_v2, revocation_list
 from badgekit_api.openbadges.responses import document_response
 from badgekit_api.scopes import CurrentScope
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(tags=["open badges"])
 

@@ -8,9 +8,9 @@ document whatever `Accept` header the fetcher sends, and every 2.0 document link
 from __future__ import annotations
 
 from badgekit_api.badges.links import container_path
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_path
 from badgekit_api.models import Badge, Issuer, Program, System
-from badgekit_api.urls import PublicUrls
 
 V2_QUERY = "?v=2"
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from badgekit_api.badges.links import badge_class_url
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.models import BadgeInstance
@@ -23,7 +24,6 @@ from badgekit_api.openbadges.links import v2
 from badgekit_api.openbadges.profiles import organization
 from badgekit_api.scopes import Scope
 from badgekit_api.timestamps import iso_millis
-from badgekit_api.urls import PublicUrls
 
 STYLESHEET_PATH = "/public/assets/badge-page.css"
 STYLESHEET = resources.files(__package__).joinpath("static/badge-page.css").read_bytes()

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.models import BadgeInstance, Issuer, Program, System
 from badgekit_api.openbadges.formats import CONTEXT_V2
 from badgekit_api.openbadges.links import profile_url, revocation_list_url, v2
 from badgekit_api.scopes import Scope
-from badgekit_api.urls import PublicUrls
 
 FIELDS = ("name", "url", "description", "email")
 

@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotFound
+from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
 from badgekit_api.images.router import SVG_POLICY
 from badgekit_api.instances.links import assertion_path
 from badgekit_api.models import BadgeInstance
@@ -26,7 +27,6 @@ from badgekit_api.openbadges.assertions import (
 from badgekit_api.openbadges.baked_images import bake_image, baked_image_of
 from badgekit_api.openbadges.negotiation import JSON, Choice, Version, choose
 from badgekit_api.openbadges.responses import OPEN_TO_ALL, document_response
-from badgekit_api.urls import PublicUrls, PublicUrlsDep
 
 router = APIRouter(prefix="/public", tags=["open badges"])
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from badgekit_api.badges.links import badge_path_of
 from badgekit_api.errors import NotFound
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.rows import read_evidence
 from badgekit_api.models import (
     Badge,
@@ -23,7 +24,6 @@ from badgekit_api.openbadges.assertions import AssertionFacts
 from badgekit_api.openbadges.baking import stored_extension
 from badgekit_api.openbadges.links import baked_image_url
 from badgekit_api.scopes import Scope
-from badgekit_api.urls import PublicUrls
 
 
 def _instance_statement() -> Select[BadgeInstance]:

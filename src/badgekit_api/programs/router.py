@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from badgekit_api.body import Body
 from badgekit_api.containers import service as container_service
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
 from badgekit_api.containers.serializers import program_read
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.models import Issuer, Program
-from badgekit_api.pagination import PageDep, fetch_page
 from badgekit_api.programs import service as program_service
 from badgekit_api.programs.schemas import ProgramChanged, ProgramEnvelope, ProgramList
 from badgekit_api.scopes import CurrentScope, Scope
 from badgekit_api.scopes.dependencies import ProgramSlug
 from badgekit_api.settings_dep import SettingsDep
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(prefix="/programs", tags=["programs"])
 

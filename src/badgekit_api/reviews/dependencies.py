@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from badgekit_api.applications.dependencies import ApplicationDep
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.models import Review
 from badgekit_api.reviews import service as review_service
 

@@ -6,10 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.applications.serializers import application_read
 from badgekit_api.badges.serializers import badge_lists
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.models import Application, Review
 from badgekit_api.reviews.outcome import approves
 from badgekit_api.reviews.serializers import review_read
-from badgekit_api.urls import PublicUrls
 from badgekit_api.webhooks import events, outbox
 
 

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Response
 
 from badgekit_api.applications.dependencies import ApplicationDep
 from badgekit_api.badges.links import badge_path
-from badgekit_api.body import Body
-from badgekit_api.database import SessionDep
-from badgekit_api.pagination import PageDep, fetch_page
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.reviews import service as review_service
 from badgekit_api.reviews.dependencies import ReviewDep
 from badgekit_api.reviews.schemas import (
@@ -20,7 +21,6 @@ from badgekit_api.reviews.schemas import (
     ReviewUpdate,
 )
 from badgekit_api.reviews.serializers import review_read
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(
     prefix="/badges/{badge_slug}/applications/{application_slug}/reviews", tags=["reviews"]

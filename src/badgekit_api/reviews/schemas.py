@@ -9,7 +9,7 @@ from badgekit_api.badges.schemas import OptionalText, WireModel
 from badgekit_api.fields import EarnerEmail as Email
 from badgekit_api.fields import OptionalEarnerEmail as OptionalEmail
 from badgekit_api.fields import RowId
-from badgekit_api.pagination import PageData
+from badgekit_api.http.pagination import PageData
 
 
 class ReviewItemInput(WireModel):

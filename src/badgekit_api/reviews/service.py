@@ -15,11 +15,11 @@ from sqlalchemy.orm import selectinload
 
 from badgekit_api.badges.serializers import badge_lists
 from badgekit_api.errors import NotFound, ValidationFailed
+from badgekit_api.http.urls import PublicUrls
 from badgekit_api.models import Application, Review
 from badgekit_api.reviews.items import review_items
 from badgekit_api.reviews.notify import notify_review
 from badgekit_api.reviews.schemas import ReviewCreate, ReviewUpdate
-from badgekit_api.urls import PublicUrls
 
 REVIEW_LOAD_OPTIONS = (selectinload(Review.items),)
 

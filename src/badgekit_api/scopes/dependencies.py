@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotFound
 from badgekit_api.models import Issuer, Program, System
 

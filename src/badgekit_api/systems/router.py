@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from badgekit_api.body import Body
 from badgekit_api.containers import service as container_service
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
 from badgekit_api.containers.serializers import system_read
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.models import System
-from badgekit_api.pagination import PageDep, fetch_page
 from badgekit_api.scopes.dependencies import SystemSlug
 from badgekit_api.settings_dep import SettingsDep
 from badgekit_api.systems import service as system_service
 from badgekit_api.systems.schemas import SystemChanged, SystemEnvelope, SystemList
-from badgekit_api.urls import PublicUrlsDep
 
 router = APIRouter(prefix="/systems", tags=["systems"])
 

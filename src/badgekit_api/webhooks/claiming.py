@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, joinedload, undefer
 
-from badgekit_api.database import SessionFactory, write_transaction
+from badgekit_api.db.database import SessionFactory, write_transaction
 from badgekit_api.models import DeliveryStatus, WebhookEvent
 
 

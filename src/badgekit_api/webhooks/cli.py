@@ -56,8 +56,8 @@ def add(
     ] = None,
 ) -> None:
     """Register a webhook; its signing secret is shown only now."""
-    from badgekit_api.body import validate
     from badgekit_api.cli.database import in_transaction, load_settings
+    from badgekit_api.http.body import validate
     from badgekit_api.webhooks import service as webhook_service
     from badgekit_api.webhooks.addresses import AddressPolicy
     from badgekit_api.webhooks.schemas import WebhookCreate
@@ -149,7 +149,7 @@ def worker(
     from badgekit_api import logging_config
     from badgekit_api.cli.database import load_settings
     from badgekit_api.cli.output import fail
-    from badgekit_api.database import create_engine, create_session_factory
+    from badgekit_api.db.database import create_engine, create_session_factory
     from badgekit_api.webhooks.worker import DeliveryWorker
 
     settings = load_settings(dev=dev or load_settings().dev)

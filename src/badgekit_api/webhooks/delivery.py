@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import CursorResult, update
 
 from badgekit_api.config import Settings
-from badgekit_api.database import SessionFactory, write_transaction
+from badgekit_api.db.database import SessionFactory, write_transaction
 from badgekit_api.models import DeliveryStatus, WebhookEvent
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks.addresses import AddressPolicy

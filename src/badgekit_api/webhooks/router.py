@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from badgekit_api.body import Body
-from badgekit_api.database import SessionDep
-from badgekit_api.pagination import PageDep, fetch_page
+from badgekit_api.db.database import SessionDep
+from badgekit_api.http.body import Body
+from badgekit_api.http.pagination import PageDep, fetch_page
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.webhooks import service as webhook_service
 from badgekit_api.webhooks.addresses import AddressPolicyDep

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from badgekit_api.fields import Url
-from badgekit_api.pagination import PageData
+from badgekit_api.http.pagination import PageData
 from badgekit_api.timestamps import Timestamp
 from badgekit_api.webhooks.events import ACTIONS
 

@@ -7,7 +7,8 @@ check the sender, the body and that it has not handled this event already.
 
 from __future__ import annotations
 
-from badgekit_api import __version__, signing
+from badgekit_api import __version__
+from badgekit_api.security import signing
 
 TOKEN_TTL_SECONDS = 300
 

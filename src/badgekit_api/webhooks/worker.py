@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from badgekit_api.config import Settings
-from badgekit_api.database import SessionFactory
+from badgekit_api.db.database import SessionFactory
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import outbox
 from badgekit_api.webhooks.claiming import ClaimedEvent, claim_due

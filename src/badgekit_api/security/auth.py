@@ -20,15 +20,15 @@ import jwt
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api import signing
 from badgekit_api.config import Settings
 from badgekit_api.consumers.service import by_key, valid_secrets
-from badgekit_api.database import SessionDep
+from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotAuthorized, PayloadTooLarge
 from badgekit_api.models.base import utcnow
 from badgekit_api.models.security import MAX_JTI_LENGTH
-from badgekit_api.ratelimit import FailureLimit
-from badgekit_api.shared_state import SharedState
+from badgekit_api.security import signing
+from badgekit_api.security.ratelimit import FailureLimit
+from badgekit_api.security.shared_state import SharedState
 
 MASTER_KEY = "master"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})

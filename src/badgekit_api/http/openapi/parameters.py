@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from badgekit_api.pagination import last_page
-from badgekit_api.query_flags import FLAG_PATTERN
+from badgekit_api.http.pagination import last_page
+from badgekit_api.http.query_flags import FLAG_PATTERN
 
 
 def query_schemas(max_page_count: int) -> dict[str, dict[str, Any]]:

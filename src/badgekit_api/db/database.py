@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from badgekit_api.config import Settings
-from badgekit_api.connection_check import ping_idle_connections
+from badgekit_api.db.connection_check import ping_idle_connections
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A pooled connection unused for this long is pinged before it is handed out again.

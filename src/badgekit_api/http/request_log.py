@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from badgekit_api.http.routing.segments import request_path
 from badgekit_api.logging_config import request_id_var
-from badgekit_api.routing.segments import request_path
 
 logger = logging.getLogger("badgekit_api.requests")
 

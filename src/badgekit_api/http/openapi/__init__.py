@@ -1,5 +1,5 @@
 """The OpenAPI document, completed centrally from the routes' dependencies."""
 
-from badgekit_api.openapi.document import install_openapi
+from badgekit_api.http.openapi.document import install_openapi
 
 __all__ = ["install_openapi"]

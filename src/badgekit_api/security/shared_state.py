@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from badgekit_api.config import Settings
-from badgekit_api.database import SessionFactory
-from badgekit_api.ratelimit import DatabaseCounters, FailureLimiter, RedisCounters
-from badgekit_api.replay import DatabaseSeenTokens, RedisSeenTokens, SeenTokens
+from badgekit_api.db.database import SessionFactory
+from badgekit_api.security.ratelimit import DatabaseCounters, FailureLimiter, RedisCounters
+from badgekit_api.security.replay import DatabaseSeenTokens, RedisSeenTokens, SeenTokens
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

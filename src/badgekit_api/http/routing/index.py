@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badgekit_api.routing.methods import answer_other_method
-from badgekit_api.routing.segments import decoded_params, request_path, routing_scope
+from badgekit_api.http.routing.methods import answer_other_method
+from badgekit_api.http.routing.segments import decoded_params, request_path, routing_scope
 
 # A whole segment that is one path parameter, `{name}` or `{name:convertor}`.
 _PARAMETER = re.compile(r"^{[^{}:]+(?::([^{}]+))?}$")

@@ -12,12 +12,12 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from starlette.datastructures import UploadFile
 
-from badgekit_api.auth import read_body
-from badgekit_api.body_text import form_items, invalid_json_text
 from badgekit_api.errors import BadgeKitError, ValidationFailed
+from badgekit_api.http.body_text import form_items, invalid_json_text
+from badgekit_api.http.nul_guard import MESSAGE as NUL_MESSAGE
+from badgekit_api.http.nul_guard import fields_with_nul
 from badgekit_api.list_limits import check_max_items
-from badgekit_api.nul_guard import MESSAGE as NUL_MESSAGE
-from badgekit_api.nul_guard import fields_with_nul
+from badgekit_api.security.auth import read_body
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _KEY_PART = re.compile(r"\[([^\]]*)\]")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from badgekit_api.routing.segments import request_path
+from badgekit_api.http.routing.segments import request_path
 
 PUBLIC_SEGMENT = "public"
 # How long a browser may keep a preflight's answer: the public routes never change methods.

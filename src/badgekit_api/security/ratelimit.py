@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.database import SessionFactory, write_transaction
+from badgekit_api.db.database import SessionFactory, write_transaction
 from badgekit_api.errors import TooManyRequests
 from badgekit_api.models import FailureCounter
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from badgekit_api.header_limits import MAX_HEAD_BYTES, MAX_HEADERS
-from badgekit_api.openapi.routes import RouteTraits
+from badgekit_api.http.header_limits import MAX_HEAD_BYTES, MAX_HEADERS
+from badgekit_api.http.openapi.routes import RouteTraits
 
 ERROR_BODY = "BadgeKitErrorBody"
 FIELD_ERROR = "BadgeKitFieldError"

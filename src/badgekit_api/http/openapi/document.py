@@ -14,11 +14,11 @@ from fastapi import FastAPI
 from starlette.routing import BaseRoute
 
 from badgekit_api.config import Settings
+from badgekit_api.http.openapi import errors, parameters, security
+from badgekit_api.http.openapi.bodies import body_schemas
+from badgekit_api.http.openapi.refs import referenced
+from badgekit_api.http.openapi.routes import RouteTraits, api_routes, traits_of
 from badgekit_api.list_limits import declare_max_items
-from badgekit_api.openapi import errors, parameters, security
-from badgekit_api.openapi.bodies import body_schemas
-from badgekit_api.openapi.refs import referenced
-from badgekit_api.openapi.routes import RouteTraits, api_routes, traits_of
 
 # FastAPI's schemas for its 422 answer, which this API never sends.
 UNUSED_FASTAPI_SCHEMAS = ("HTTPValidationError", "ValidationError")

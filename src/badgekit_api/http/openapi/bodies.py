@@ -20,7 +20,7 @@ from pydantic_core import core_schema
 from starlette.datastructures import UploadFile
 
 from badgekit_api.fields import URL_JSON_SCHEMA
-from badgekit_api.openapi.refs import COMPONENTS, referenced, rename_refs
+from badgekit_api.http.openapi.refs import COMPONENTS, referenced, rename_refs
 
 MULTIPART_SUFFIX = "-Multipart"
 JSON = "application/json"

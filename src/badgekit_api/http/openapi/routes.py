@@ -12,8 +12,8 @@ from fastapi.dependencies.models import Dependant
 from pydantic import BaseModel
 from starlette.routing import BaseRoute
 
-from badgekit_api.auth import verify_request
-from badgekit_api.body import BodyDependency
+from badgekit_api.http.body import BodyDependency
+from badgekit_api.security.auth import verify_request
 
 _PATH_PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from sqlalchemy import CursorResult, delete
 from sqlalchemy.exc import IntegrityError
 
-from badgekit_api.database import SessionFactory, write_transaction
+from badgekit_api.db.database import SessionFactory, write_transaction
 from badgekit_api.models import SeenToken
 
 if TYPE_CHECKING:

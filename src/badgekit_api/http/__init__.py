@@ -1,0 +1,2 @@
+"""The HTTP layer: reading and limiting bodies, middleware, routing, the OpenAPI document,
+pagination and the URLs answers carry."""

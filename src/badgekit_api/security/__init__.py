@@ -1,0 +1,1 @@
+"""Who is calling: request signatures, the failure limits and replay protection."""
