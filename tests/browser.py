@@ -23,6 +23,8 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.live_server import stop
+
 CHROMIUM = "/usr/bin/chromium"
 # Set by .ci/run, which installs Chromium: there its absence fails instead of skipping.
 REQUIRED_BY = "BADGEKIT_TESTS_NEED_CHROMIUM"
@@ -121,12 +123,7 @@ async def chromium() -> AsyncIterator[str]:
         port = await _devtools_port(profile, process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         shutil.rmtree(profile, ignore_errors=True)
 
 

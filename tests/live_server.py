@@ -108,12 +108,7 @@ def running_server(
         _wait_until_ready(base_url, process, log.name)
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
         if log_path is None:
             os.unlink(log.name)
@@ -121,6 +116,16 @@ def running_server(
 
 # A server starts in 1-2 s; under CI's load (three suites side by side) it can take far longer.
 READY_SECONDS = 90
+
+
+def stop(process: subprocess.Popen[bytes], grace_seconds: float = 10) -> None:
+    """Ask a child process to end, and kill it if it has not within the grace period."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log_path: str) -> None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from html import escape
 
 
-def swagger(*, title: str, openapi_url: str, assets_path: str) -> str:
+def _head(title: str, assets_path: str, stylesheets: tuple[str, ...] = ()) -> str:
+    links = "".join(
+        f'<link rel="stylesheet" href="{escape(assets_path)}/{name}">\n' for name in stylesheets
+    )
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -14,10 +17,13 @@ def swagger(*, title: str, openapi_url: str, assets_path: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} · reference</title>
 <link rel="icon" href="{escape(assets_path)}/favicon.png">
-<link rel="stylesheet" href="{escape(assets_path)}/swagger-ui.css">
-<link rel="stylesheet" href="{escape(assets_path)}/docs.css">
-</head>
-<body>
+{links}</head>
+"""
+
+
+def swagger(*, title: str, openapi_url: str, assets_path: str) -> str:
+    head = _head(title, assets_path, ("swagger-ui.css", "docs.css"))
+    return f"""{head}<body>
 <form id="badgekit-signing" autocomplete="off">
   <strong>Sign "Try it out" requests</strong>
   <label>Key <input id="badgekit-key" name="key" value="master" spellcheck="false"></label>
@@ -34,15 +40,7 @@ def swagger(*, title: str, openapi_url: str, assets_path: str) -> str:
 
 
 def redoc(*, title: str, openapi_url: str, assets_path: str) -> str:
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} · reference</title>
-<link rel="icon" href="{escape(assets_path)}/favicon.png">
-</head>
-<body>
+    return f"""{_head(title, assets_path)}<body>
 <div id="redoc" data-openapi-url="{escape(openapi_url)}"></div>
 <script src="{escape(assets_path)}/redoc.standalone.js"></script>
 <script src="{escape(assets_path)}/redoc-setup.js"></script>
