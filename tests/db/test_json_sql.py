@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Float, LargeBinary, case, insert, literal, select
+from sqlalchemy import Float, LargeBinary, case, insert, literal, literal_column, select, union_all
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import aliased
@@ -127,7 +127,8 @@ async def test_timestamps_are_the_api_format_with_milliseconds_cut_not_rounded(
 ) -> None:
     system = await _system(engine)
     moments = [
-        datetime(2026, 12, 31, 23, 59, 59, 999600, tzinfo=UTC),  # rounding would change year
+        datetime(2026, 12, 3, 10, 1, 11, 973999, tzinfo=UTC),  # not .974
+        datetime(2026, 12, 31, 23, 59, 59, 999600, tzinfo=UTC),  # not the next year
         datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         datetime(2026, 1, 2, 3, 4, 5, 1000, tzinfo=UTC),
     ]
@@ -139,6 +140,7 @@ async def test_timestamps_are_the_api_format_with_milliseconds_cut_not_rounded(
 
     assert shown == [iso_millis(moment) for moment in moments]
     assert shown == [
+        "2026-12-03T10:01:11.973Z",
         "2026-12-31T23:59:59.999Z",
         "2026-01-02T03:04:05.000Z",
         "2026-01-02T03:04:05.001Z",
@@ -444,3 +446,37 @@ async def test_statements_that_differ_only_in_their_keys_are_not_confused(
     second = await _read(engine, select(json_object({"second": literal(1)})))
 
     assert (first, second) == ({"first": 1}, {"second": 1})
+
+
+async def test_documents_read_back_from_a_union_nest_as_documents(engine: AsyncEngine) -> None:
+    # Out of a UNION (or a materialized CTE) SQLite has forgotten that the text is JSON.
+    system = await _system(engine)
+    await _add(engine, _badge(system, "a", unique=True), _badge(system, "b"))
+    documents = union_all(
+        *(
+            select(json_object({"slug": Badge.slug, "unique": Badge.unique}).label("doc"))
+            .where(Badge.slug == slug)
+            .add_columns(literal(position).label("position"))
+            for position, slug in enumerate("ba")
+        )
+    ).subquery()
+
+    listed = await _read(
+        engine, select(json_array_agg(select(documents.c.doc), order_by=documents.c.position))
+    )
+
+    assert listed == [{"slug": "b", "unique": False}, {"slug": "a", "unique": True}]
+
+
+async def test_a_sqlite_timestamp_stored_without_a_fraction_gets_zero_milliseconds(
+    engine: AsyncEngine,
+) -> None:
+    # Only SQLite stores timestamps as text; SQLAlchemy always writes the fraction, but
+    # CURRENT_TIMESTAMP and hand-written rows do not.
+    if engine.dialect.name != "sqlite":
+        pytest.skip("timestamps are text on SQLite only")
+    stored = literal_column("'2026-01-02 03:04:05'", UTCDateTime())
+
+    assert await _read(engine, select(json_object({"at": stored}))) == {
+        "at": "2026-01-02T03:04:05.000Z"
+    }

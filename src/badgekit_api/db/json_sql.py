@@ -41,8 +41,8 @@ The rules, and why each database needs what it gets:
   rounded) from the stored microseconds. PostgreSQL: `to_char(... 'MS')`, which cuts.
   MariaDB: the first 23 characters of `DATE_FORMAT(..., '%f')`. SQLite: the stored text
   (SQLAlchemy writes `YYYY-MM-DD HH:MM:SS.ffffff`) is cut into shape with `substr`, because
-  SQLite's date functions round to the millisecond (a `59.9996` second would become the
-  next minute); a stored value without a fraction gets `.000`.
+  SQLite's date functions round to the millisecond (`.973999` would show as `.974`); a
+  stored value without a fraction gets `.000`.
 - Other values: text and integers are passed as they are; each database escapes text
   its own way and all decode to the same string. Types without one obvious JSON form
   (binary, decimals, floats, dates, times, intervals) are refused when the statement is
