@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Float, LargeBinary, case, insert, literal, literal_column, select, union_all
 from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -410,6 +411,7 @@ def test_each_dialect_gets_its_own_json_functions() -> None:
     assert "CAST('[]' AS JSON)" in on_postgresql
     assert "JSON_OBJECT('unique', JSON_EXTRACT(CASE WHEN badges.`unique` THEN 'true'" in on_mariadb
     assert "JSON_ARRAYAGG(badge_tags.value ORDER BY badge_tags.id)" in on_mariadb
+    assert "JSON_ARRAYAGG(JSON_OBJECT('description'" in on_mariadb, "no needless re-marking"
     assert "JSON_EXTRACT(coalesce((SELECT JSON_ARRAYAGG(" in on_mariadb
     assert "DATE_FORMAT(badges.created_at, '%%Y-%%m-%%dT%%H:%%i:%%s.%%f')" in on_mariadb
     assert "json_object('unique', json(CASE WHEN badges.\"unique\" THEN 'true'" in on_sqlite
@@ -418,6 +420,7 @@ def test_each_dialect_gets_its_own_json_functions() -> None:
         "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
     ) in on_sqlite
     assert "json(coalesce((SELECT json_group_array(" in on_sqlite
+    assert "json_group_array(json_object('description'" in on_sqlite
     assert "substr(badges.created_at, 1, 10) || 'T'" in on_sqlite
 
 
@@ -480,3 +483,16 @@ async def test_a_sqlite_timestamp_stored_without_a_fraction_gets_zero_millisecon
     assert await _read(engine, select(json_object({"at": stored}))) == {
         "at": "2026-01-02T03:04:05.000Z"
     }
+
+
+@pytest.mark.parametrize(
+    ("version", "mariadb"), [((8, 0, 36), False), ((10, 4, 34), True)], ids=["mysql", "mariadb"]
+)
+def test_servers_without_ordered_json_arrayagg_are_told_so(
+    version: tuple[int, ...], mariadb: bool
+) -> None:
+    dialect = mysql.dialect(is_mariadb=mariadb)
+    dialect.server_version_info = version
+
+    with pytest.raises(CompileError, match="MariaDB 10.5 or later"):
+        _compiled(select(_tags_of_badge()), dialect)

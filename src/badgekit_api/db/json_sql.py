@@ -29,10 +29,11 @@ The rules, and why each database needs what it gets:
 - Nesting: PostgreSQL's `json` values nest as they are. MariaDB and SQLite have no JSON
   type: a document is text that the JSON functions remember as JSON only while it flows
   straight from one function into the next; out of a subquery, a CASE or a COALESCE it may
-  be plain text again, and would then be embedded as a string holding the JSON. So every
-  value typed `JsonDocument` (all of this module's constructs, a scalar subquery of one,
-  a `case()` whose results are one) is re-marked where it is embedded: `JSON_EXTRACT(v,
-  '$')` on MariaDB, `json(v)` on SQLite.
+  be plain text again (SQLite forgets it out of a UNION or a materialized CTE), and would
+  then be embedded as a string holding the JSON. So every value typed `JsonDocument` that
+  does not come straight from one of this module's functions (a list, which is a scalar
+  subquery; a scalar subquery of an object; a `case()` whose results are objects) is
+  re-marked where it is embedded: `JSON_EXTRACT(v, '$')` on MariaDB, `json(v)` on SQLite.
 - Booleans: MariaDB and SQLite store 0 and 1, which JSON functions write as numbers; a
   value typed Boolean becomes the JSON literal `true` / `false` (`JSON_EXTRACT('true',
   '$')`, `json('true')`), and NULL stays null.
@@ -178,6 +179,8 @@ def _json_value(value: Any) -> ColumnElement[Any]:
     if hasattr(value, "__clause_element__"):  # an ORM attribute: Badge.id
         value = value.__clause_element__()
     expression = value if isinstance(value, ColumnElement) else literal(value)
+    if isinstance(expression, _JsonFunction):
+        return expression  # straight from one JSON function into the next: still JSON
     kind = _plain_type(expression.type)
     if isinstance(expression.type, JsonDocument) or isinstance(kind, sqltypes.JSON):
         return _Embedded(expression)
