@@ -147,19 +147,19 @@ def json_array_agg(
 
 
 async def fetch_json(executor: AsyncConnection | AsyncSession, statement: Select[Any]) -> Any:
-    """The decoded JSON value of the statement's single column in its first row (None when
-    it selects no row, or selects NULL)."""
+    """The decoded JSON value of the statement's single column in its one row: None when
+    it selects no row or NULL, an error when it selects more than one row."""
     columns = list(statement.selected_columns)
     if len(columns) != 1 or not isinstance(columns[0].type, JsonDocument):
         raise TypeError("fetch_json needs a select of one column built by this module")
     result = await executor.execute(statement)
-    return result.scalars().first()
+    return result.scalar_one_or_none()
 
 
 def allow_long_aggregates(engine: AsyncEngine) -> None:
     """Let MariaDB's JSON_ARRAYAGG return up to `max_allowed_packet` bytes on every
     connection of `engine` instead of dropping rows past 1 MiB (a no-op elsewhere)."""
-    if engine.dialect.name != "mysql":
+    if engine.dialect.name not in ("mysql", "mariadb"):
         return
 
     @event.listens_for(engine.sync_engine, "connect")
