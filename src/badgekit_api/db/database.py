@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 
 from badgekit_api.config import Settings
 from badgekit_api.db.connection_check import ping_idle_connections
+from badgekit_api.db.json_sql import allow_long_aggregates
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A pooled connection unused for this long is pinged before it is handed out again.
@@ -51,6 +52,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     else:
         _report_failed_connects_as_operational_errors(engine)
         ping_idle_connections(engine, PING_AFTER_IDLE_SECONDS)
+        allow_long_aggregates(engine)
     return engine
 
 
