@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
+import importlib.util
 import json
 import math
 import os
@@ -339,6 +340,8 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     unknown = set(options.scenarios.split(",")) - set(SCENARIO_NAMES)
     if unknown:
         raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    if options.server == "granian" and importlib.util.find_spec("granian") is None:
+        raise SystemExit("--server granian needs Granian: pip install -e '.[granian]'")
     describe_machine()
     results: dict[str, Any] = {"machine": MACHINE, "options": {}, "databases": {}}
     results["options"] = {
