@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
+import importlib.util
 import json
 import math
 import os
@@ -32,7 +33,7 @@ from bench.plans import Signer, write_plan
 from bench.queries import count_queries
 from bench.scenarios import CLAIMERS_PER_CODE, SCENARIO_NAMES, SCENARIOS, Scenario
 from bench.seed import Seeded, add_claim_codes, seed
-from bench.servers import ROOT, badgekit_server, baseline_server, migrate
+from bench.servers import ROOT, SERVERS, badgekit_server, baseline_server, migrate
 from bench.wrk import Measured, ensure_wrk, run_wrk
 
 SECRET = "bench-master-secret-0123456789-abcdefghijklmnop"
@@ -52,6 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--baseline-workers", type=int, default=1)
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="uvicorn",
+        help="`badgekit-api serve` (uvicorn), or the same app under Granian",
+    )
     parser.add_argument(
         "--max-rate", type=int, default=2500, help="req/s the write plans are sized for"
     )
@@ -174,7 +181,9 @@ async def run_database(
     result: dict[str, Any] = {"database": database, "scenarios": {}}
     result["baseline"] = measure_baseline(options, work)
     log_path = work / f"server-{database}.log"
-    with badgekit_server(database_url, env, workers=options.workers, log_path=log_path) as server:
+    with badgekit_server(
+        database_url, env, workers=options.workers, log_path=log_path, server=options.server
+    ) as server:
         url = server.url
         if preloaded is None:
             log(f"{database}: seeding through the API at {url}")
@@ -331,11 +340,16 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     unknown = set(options.scenarios.split(",")) - set(SCENARIO_NAMES)
     if unknown:
         raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    if options.server == "granian" and importlib.util.find_spec("granian") is None:
+        raise SystemExit("--server granian needs Granian: pip install -e '.[granian]'")
     describe_machine()
     results: dict[str, Any] = {"machine": MACHINE, "options": {}, "databases": {}}
     results["options"] = {
         name: getattr(options, name)
-        for name in ("duration", "warmup", "connections", "threads", "workers", "baseline_workers")
+        for name in (
+            *("duration", "warmup", "connections", "threads"),
+            *("server", "workers", "baseline_workers"),
+        )
     }
     with tempfile.TemporaryDirectory(prefix="badgekit-bench-") as work_dir:
         work = Path(work_dir)

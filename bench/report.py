@@ -109,12 +109,17 @@ def markdown(database: str, result: dict[str, Any]) -> str:
 
 
 def machine_markdown(machine: dict[str, Any], options: dict[str, Any]) -> str:
+    workers = options["workers"]
+    if options.get("server", "uvicorn") == "granian":
+        server = f"the app under Granian (`--interface asgi`, {workers} workers)"
+    else:
+        server = f"`badgekit-api serve --workers {workers}`"
     lines = [
         f"- Date: {machine['date']}",
         f"- CPU: {machine['cores']} cores ({machine['cpu']}), memory {machine['memory_gib']} GiB",
         f"- Python {machine['python']}, SQLite {machine['sqlite']}, "
         f"PostgreSQL {machine.get('postgresql', 'not measured')}, {machine['wrk']}",
-        f"- Server: `badgekit-api serve --workers {options['workers']}` (webhook worker and "
+        f"- Server: {server} (webhook worker and "
         "request log on; database pool sized for the connections, defaults otherwise); "
         f"baseline on {options['baseline_workers']} uvicorn worker(s)",
         f"- Load: wrk, {options['threads']} thread(s), {options['connections']} connections, "

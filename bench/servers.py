@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import orjson
+
+from badgekit_api.logging_config import logging_config
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+# What `--server` may name: `badgekit-api serve` (uvicorn), or Granian serving the same app.
+SERVERS = ("uvicorn", "granian")
 
 
 def free_port() -> int:
@@ -33,22 +38,24 @@ def migrate(database_url: str, env: dict[str, str]) -> None:
 
 @dataclass(frozen=True)
 class Server:
-    """A running `badgekit-api serve`: its URL, and its process (which leads a process
-    group of its own: uvicorn's workers are in it)."""
+    """A running server: its URL, and its process (which leads a process group of its own,
+    its workers' too)."""
 
     url: str
     pid: int
 
     def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each uvicorn worker, in MB (10^6 bytes), read from /proc."""
+        """Resident memory of each worker, in MB (10^6 bytes), read from /proc."""
         sizes = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit() or int(entry.name) == self.pid:
                 continue
             try:
                 # Fields after the command name (which may hold spaces): state, ppid, pgrp.
-                group = int((entry / "stat").read_text().rpartition(")")[2].split()[2])
-                if group != self.pid or b"spawn_main" not in (entry / "cmdline").read_bytes():
+                parent = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+                # The workers are the supervisor's children (uvicorn spawns them, Granian
+                # forks them); multiprocessing's resource tracker is one too, and no worker.
+                if parent != self.pid or b"resource_tracker" in (entry / "cmdline").read_bytes():
                     continue
                 status = (entry / "status").read_text()
             except (OSError, ValueError, IndexError):
@@ -61,17 +68,42 @@ class Server:
 
 @contextmanager
 def badgekit_server(
-    database_url: str, env: dict[str, str], *, workers: int, log_path: Path
+    database_url: str,
+    env: dict[str, str],
+    *,
+    workers: int,
+    log_path: Path,
+    server: str = "uvicorn",
 ) -> Iterator[Server]:
-    """`badgekit-api serve --workers N` as in production (webhook worker on)."""
+    """`badgekit-api serve --workers N` as in production (webhook worker on), or the same
+    app under Granian with as many workers."""
     port = free_port()
-    command = [
-        *(sys.executable, "-m", "badgekit_api.cli", "serve", "--no-migrate"),
-        *("--host", HOST, "--port", str(port), "--workers", str(workers)),
-    ]
+    if server == "granian":
+        command = _granian_command(port, workers, env, log_path.with_suffix(".logging.json"))
+    else:
+        command = [
+            *(sys.executable, "-m", "badgekit_api.cli", "serve", "--no-migrate"),
+            *("--host", HOST, "--port", str(port), "--workers", str(workers)),
+        ]
     with _process(command, {**env, "DATABASE_URL": database_url}, log_path) as process:
         url = _ready(f"http://{HOST}:{port}", "/healthcheck", process, log_path)
         yield Server(url, process.pid)
+
+
+def _granian_command(
+    port: int, workers: int, env: dict[str, str], log_config_path: Path
+) -> list[str]:
+    """Granian's ASGI interface on uvloop, with what `serve` gives uvicorn that Granian can
+    take: the same JSON log lines (its own loggers' too), no access log, X-Forwarded-For
+    believed from the proxies named (bench/granian_app.py). HTTP/1.1 only, as uvicorn."""
+    config = logging_config(env.get("LOG_LEVEL", "INFO").upper())
+    log_config_path.write_bytes(orjson.dumps(config))
+    return [
+        *(sys.executable, "-m", "granian", "bench.granian_app:create_app", "--factory"),
+        *("--interface", "asgi", "--http", "1", "--loop", "uvloop", "--no-ws"),
+        *("--host", HOST, "--port", str(port), "--workers", str(workers)),
+        *("--no-access-log", "--log-config", str(log_config_path)),
+    ]
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -18,9 +19,23 @@ SMALL = (
 
 
 @pytest.mark.slow
-def test_the_benchmark_runs_every_scenario_and_checks_its_results(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "server",
+    [
+        "uvicorn",
+        pytest.param(
+            "granian",
+            marks=pytest.mark.skipif(
+                importlib.util.find_spec("granian") is None, reason="the granian extra"
+            ),
+        ),
+    ],
+)
+def test_the_benchmark_runs_every_scenario_and_checks_its_results(
+    tmp_path: Path, server: str
+) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "bench", *SMALL, "--out", str(tmp_path)],
+        [sys.executable, "-m", "bench", *SMALL, "--server", server, "--out", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
