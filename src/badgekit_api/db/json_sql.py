@@ -88,8 +88,10 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # PostgreSQL's FUNC_MAX_ARGS is 100: a key and a value per entry.
 MAX_OBJECT_KEYS = 50
-# MariaDB clamps this to its own ceiling; max_allowed_packet still bounds the result.
-_LONGEST_GROUP_CONCAT = 2**32 - 1
+# No result can be longer than max_allowed_packet anyway; a larger number (2**32 - 1) would
+# be clamped to MariaDB's 1 GiB ceiling with a warning on every new connection, which the
+# driver prints.
+_LONGEST_GROUP_CONCAT = "@@global.max_allowed_packet"
 # Types a JSON document cannot hold the same way on every database.
 _REFUSED_TYPES = (
     sqltypes.LargeBinary,
