@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -44,6 +45,19 @@ async def crashing_app(settings: Settings) -> AsyncIterator[FastAPI]:
         else:
             await session.execute(text("SET SESSION innodb_lock_wait_timeout = 1"))
         await session.execute(text("UPDATE systems SET name = 'renamed'"))
+
+    app.state.first_lock_taken = asyncio.Event()
+    app.state.go_on = asyncio.Event()
+
+    @app.post("/test-only/deadlock-in-savepoint")
+    async def deadlock_in_savepoint(session: SessionDep) -> None:
+        """Lock system `one`, wait for the test's go, then lock `two`, inside a SAVEPOINT
+        (as a made-up slug's retry or an award does)."""
+        async with session.begin_nested():
+            await session.execute(text("UPDATE systems SET name = 'mine' WHERE slug = 'one'"))
+            app.state.first_lock_taken.set()
+            await app.state.go_on.wait()
+            await session.execute(text("UPDATE systems SET name = 'mine' WHERE slug = 'two'"))
 
     yield app
     await app.state.engine.dispose()
@@ -146,6 +160,45 @@ async def test_losing_a_lock_race_is_a_503_to_retry_and_changes_nothing(
         assert await reader.scalar(select(text("name")).select_from(text("systems"))) == "Chicago"
 
 
+async def test_a_deadlock_inside_a_savepoint_is_a_503_on_mariadb(
+    client: httpx.AsyncClient,
+    crashing: httpx.AsyncClient,
+    crashing_app: FastAPI,
+    engine: AsyncEngine,
+) -> None:
+    """InnoDB rolls the whole transaction back on a deadlock, savepoints included, so the
+    ROLLBACK TO SAVEPOINT that follows fails (1305) and hides the deadlock (1213) behind it:
+    the request answered 500 instead of the 503 that says to send it again."""
+    if engine.dialect.name != "mysql":
+        pytest.skip("only InnoDB loses the savepoint along with the deadlocked transaction")
+    for slug in ("one", "two", "heavy-1", "heavy-2", "heavy-3", "heavy-4", "heavy-5"):
+        await create_system(client, slug=slug, name=slug.title())
+    crashing_app.state.first_lock_taken.clear()
+    crashing_app.state.go_on.clear()
+    async with engine.connect() as holder:
+        # The holder changes more rows than the request, so InnoDB picks the request as the
+        # deadlock's victim.
+        await holder.execute(text("UPDATE systems SET name = 'held' WHERE slug LIKE 'heavy-%'"))
+        await holder.execute(text("UPDATE systems SET name = 'held' WHERE slug = 'two'"))
+        request = asyncio.create_task(crashing.post("/test-only/deadlock-in-savepoint"))
+        await asyncio.wait_for(crashing_app.state.first_lock_taken.wait(), timeout=10)
+        waiting = asyncio.create_task(
+            holder.execute(text("UPDATE systems SET name = 'held' WHERE slug = 'one'"))
+        )
+        await asyncio.sleep(0.3)  # the holder now waits for `one`
+        crashing_app.state.go_on.set()
+        response = await request
+        await waiting
+        await holder.rollback()
+
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "ServiceUnavailable"
+    assert response.headers["retry-after"] == "1"
+    async with engine.connect() as reader:
+        rows = await reader.execute(text("SELECT name FROM systems WHERE slug IN ('one', 'two')"))
+        assert sorted(rows.scalars()) == ["One", "Two"]
+
+
 @pytest.mark.parametrize(
     ("cause", "conflict"),
     [
@@ -163,3 +216,16 @@ def test_only_a_lost_lock_race_counts_as_a_conflict_to_retry(
         else sa_exc.IntegrityError
     )
     assert is_transient_conflict(wrapper("UPDATE systems SET name = ?", {}, cause)) is conflict
+
+
+def test_a_missing_savepoint_is_a_conflict_only_when_a_deadlock_removed_it() -> None:
+    class DriverError(Exception):
+        pass
+
+    deadlock = sa_exc.OperationalError("UPDATE systems", {}, DriverError(1213, "Deadlock"))
+    missing = sa_exc.OperationalError(
+        "ROLLBACK TO SAVEPOINT sa_savepoint_1", {}, DriverError(1305, "does not exist")
+    )
+    assert not is_transient_conflict(missing)  # on its own: a bug, a 500
+    missing.__context__ = deadlock  # raised while the deadlock was being handled
+    assert is_transient_conflict(missing)

@@ -148,7 +148,23 @@ _CONFLICT_MYSQL_ERRORS = frozenset({1205, 1213})  # lock wait timeout, deadlock
 
 
 def is_transient_conflict(exc: BaseException) -> bool:
-    """Whether `exc` is a deadlock or lock timeout: the transaction was rolled back whole."""
+    """Whether `exc` is a deadlock or lock timeout, or an error raised while handling one:
+    the transaction was rolled back whole.
+
+    The chain matters on MariaDB: InnoDB rolls a deadlocked transaction back with its
+    savepoints, so the ROLLBACK TO SAVEPOINT that ends a failed `begin_nested()` raises
+    1305 ("SAVEPOINT does not exist") with the deadlock only in its context."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if _is_lost_lock_race(link):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
+
+
+def _is_lost_lock_race(exc: BaseException) -> bool:
     if not isinstance(exc, sa_exc.DBAPIError) or exc.orig is None:
         return False
     cause = exc.orig
