@@ -8,6 +8,7 @@ document shows it as `maxItems`, with the value this server is configured with.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, GetJsonSchemaHandler
@@ -40,21 +41,32 @@ class MaxItems:
         return json_schema
 
 
+@cache
+def _limited_fields(model: type[BaseModel]) -> tuple[tuple[str, str, str], ...]:
+    """(attribute, wire name, setting) of each limited list of `model`: found once per
+    model, since every body of every write is checked."""
+    return tuple(
+        (name, field.alias or name, meta.setting)
+        for name, field in model.model_fields.items()
+        for meta in field.metadata
+        if isinstance(meta, MaxItems)
+    )
+
+
 def check_max_items(body: BaseModel, settings: Settings) -> None:
     """A 400 naming every limited list of `body` that holds too many items."""
     refused = []
-    for name, field in type(body).model_fields.items():
-        for limit in (meta for meta in field.metadata if isinstance(meta, MaxItems)):
-            items = getattr(body, name)
-            most: int = getattr(settings, limit.setting)
-            if items is not None and len(items) > most:
-                refused.append(
-                    {
-                        "field": field.alias or name,
-                        "value": len(items),
-                        "message": f"At most {most} items are accepted",
-                    }
-                )
+    for name, wire_name, setting in _limited_fields(type(body)):
+        items = getattr(body, name)
+        most: int = getattr(settings, setting)
+        if items is not None and len(items) > most:
+            refused.append(
+                {
+                    "field": wire_name,
+                    "value": len(items),
+                    "message": f"At most {most} items are accepted",
+                }
+            )
     if refused:
         raise ValidationFailed(refused)
 

@@ -20,7 +20,6 @@ from badgekit_api.http.openapi import install_openapi
 from badgekit_api.http.public_cors import PublicCorsMiddleware
 from badgekit_api.http.request_log import RequestLogMiddleware
 from badgekit_api.http.routing.index import index_routes
-from badgekit_api.http.security_headers import SecurityHeadersMiddleware
 from badgekit_api.security.shared_state import build_shared_state
 from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.worker import running_in_background
@@ -62,8 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     index_routes(app.router)
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(PublicCorsMiddleware)
-    # The last added is the outermost: every response, a 413 included, gets its request id.
+    # The last added is the outermost: every response, a 413 and a 500 included, gets its
+    # request id and the security headers there.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)  # around all, the request log's 500 too
     return app

@@ -14,17 +14,19 @@ from __future__ import annotations
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from badgekit_api.http.routing.segments import request_path
-
-PUBLIC_SEGMENT = "public"
+_PUBLIC_PREFIX = "/public/"
 # How long a browser may keep a preflight's answer: the public routes never change methods.
 PREFLIGHT_MAX_AGE_SECONDS = 86_400
 
 
 def _is_public(scope: Scope) -> bool:
-    """Whether the path is below `/public/` (and not `/public` itself)."""
-    segments = request_path(scope).segments
-    return len(segments) > 1 and segments[0] == PUBLIC_SEGMENT
+    """Whether the path is below `/public/` (and not `/public` itself). A prefix test: every
+    request passes here, and cutting the path into segments is not needed for the answer."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path.startswith(_PUBLIC_PREFIX)
 
 
 class PublicCorsMiddleware:

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from badgekit_api.http.routing.segments import request_path
+from badgekit_api.http.security_headers import add_security_headers
 from badgekit_api.logging_config import request_id_var
 
 logger = logging.getLogger("badgekit_api.requests")
@@ -70,7 +71,9 @@ class RequestLogMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
+                headers = MutableHeaders(scope=message)
+                headers.append(REQUEST_ID_HEADER, request_id)
+                add_security_headers(headers)
             await send(message)
 
         try:
