@@ -28,7 +28,7 @@ from badgekit_api.instances import rows as instance_rows
 from badgekit_api.models import System
 from badgekit_api.openbadges.service import ASSERTION_FACTS
 from badgekit_api.scopes import Scope
-from badgekit_api.scopes.dependencies import scope_statement
+from badgekit_api.scopes.scope import scope_statement
 from bench import __main__ as bench
 from bench import report
 from bench.seed import DOMAIN, SYSTEM, Seeded, SeededBadge, earner_email

@@ -24,8 +24,7 @@ from badgekit_api.openbadges.container_router import router as open_badges_conta
 from badgekit_api.openbadges.router import router as open_badges_router
 from badgekit_api.programs.router import router as programs_router
 from badgekit_api.reviews.router import router as reviews_router
-from badgekit_api.scopes import current_scope
-from badgekit_api.security.auth import verify_request
+from badgekit_api.scopes.start import public_start, signed_outside, signed_start
 from badgekit_api.systems.router import router as systems_router
 from badgekit_api.webhooks.router import router as webhooks_router
 
@@ -61,13 +60,14 @@ def install_routes(target: APIRouter) -> None:
             target,
             open_badges_container_router,
             prefix=f"/public{prefix}",
-            dependencies=[Depends(current_scope)],
+            dependencies=[Depends(public_start)],
         )
 
-    signed = [Depends(verify_request)]
+    # Every signed request starts with one statement: its key, its URL's containers (a
+    # missing one is a 404 even for handlers that don't ask) and what its route reads.
+    signed = [Depends(signed_outside)]
     mount(target, systems_router, dependencies=signed)
     mount(target, consumers_router, dependencies=signed)
     for prefix, own_routers in LEVELS:
-        # Resolving the scope here 404s unknown containers even for handlers that don't ask.
         for router in [*own_routers, *SCOPED_ROUTERS]:
-            mount(target, router, prefix=prefix, dependencies=[*signed, Depends(current_scope)])
+            mount(target, router, prefix=prefix, dependencies=[Depends(signed_start)])

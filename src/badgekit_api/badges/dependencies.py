@@ -14,7 +14,7 @@ from badgekit_api.errors import NotFound
 from badgekit_api.http.query_flags import either_flag
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.models import Badge
-from badgekit_api.scopes import CurrentScope
+from badgekit_api.scopes import CurrentScope, PublicScope
 
 BadgeSlug = Annotated[str, Path(description="The badge's slug")]
 
@@ -26,6 +26,14 @@ async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: Se
 
 
 BadgeDep = Annotated[Badge, Depends(badge_in_scope)]
+
+
+async def public_badge(badge_slug: BadgeSlug, scope: PublicScope, session: SessionDep) -> Badge:
+    """The badge named in a public URL, in the URL's container or below it; 404 otherwise."""
+    return await badge_service.get_shown(session, scope, badge_slug)
+
+
+PublicBadgeDep = Annotated[Badge, Depends(public_badge)]
 
 
 async def badge_to_edit(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:

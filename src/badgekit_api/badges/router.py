@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from badgekit_api.badges import rows
+from badgekit_api.badges import queries
 from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.dependencies import (
     ArchivedFilter,
     BadgeDep,
+    BadgeSlug,
     EditableBadgeDep,
-    ShownBadgeDep,
 )
 from badgekit_api.badges.links import badge_path
 from badgekit_api.badges.schemas import (
@@ -22,31 +22,28 @@ from badgekit_api.badges.schemas import (
 )
 from badgekit_api.badges.serializers import badge_read
 from badgekit_api.db.database import SessionDep
+from badgekit_api.errors import NotFound
 from badgekit_api.http.body import Body
-from badgekit_api.http.pagination import PageData, PageDep
+from badgekit_api.http.json_text import JsonText, object_response
+from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.scopes import CurrentScope
+from badgekit_api.scopes.start import StartedDep, reads
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/badges", tags=["badges"])
 
 
-@router.get("", response_model=BadgeList, response_model_exclude_unset=True)
-async def list_badges(
-    scope: CurrentScope,
-    session: SessionDep,
-    page: PageDep,
-    archived: ArchivedFilter,
-    urls: PublicUrlsDep,
-) -> BadgeList:
+@router.get("", response_model=BadgeList, response_class=Response)
+@reads(queries.BADGE_PAGE)
+async def list_badges(started: StartedDep, page: PageDep, _archived: ArchivedFilter) -> Response:
     """The badges of this container and of the containers below it, in creation order."""
-    statement, params = rows.listed(scope, archived, page)
-    found = list(await session.execute(statement, params))
-    listing = BadgeList(badges=await rows.shown(session, found, urls))
+    row = started.row
+    assert row is not None
+    members: dict[str, object] = {"badges": JsonText(row.badges)}
     if page is not None:
-        total = await session.scalar(rows.listed_total(scope, archived), scope.owner_ids())
-        listing.page_data = PageData(page=page.page, count=page.count, total=total or 0)
-    return listing
+        members["pageData"] = {"page": page.page, "count": page.count, "total": row.total}
+    return object_response(members)
 
 
 @router.post("", response_model=BadgeChanged, status_code=201)
@@ -66,10 +63,14 @@ async def create_badge(
     return BadgeChanged(status="created", badge=badge_read(badge, urls))
 
 
-@router.get("/{badge_slug}", response_model=BadgeEnvelope)
-async def get_badge(badge: ShownBadgeDep) -> BadgeEnvelope:
+@router.get("/{badge_slug}", response_model=BadgeEnvelope, response_class=Response)
+@reads(queries.ONE_BADGE)
+async def get_badge(started: StartedDep, badge_slug: BadgeSlug) -> Response:
     """One badge by its slug."""
-    return BadgeEnvelope(badge=badge)
+    assert started.row is not None
+    if started.row.badge is None:
+        raise NotFound.for_field("badge", "slug", badge_slug)
+    return object_response({"badge": JsonText(started.row.badge)})
 
 
 @router.put("/{badge_slug}", response_model=BadgeChanged)

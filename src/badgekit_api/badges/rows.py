@@ -24,7 +24,7 @@ from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_link
 from badgekit_api.models import Badge, Image, Issuer, Program, System
 from badgekit_api.scopes import Scope
-from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
+from badgekit_api.scopes.scope import SCOPE_DEPTHS, owned_at
 
 BADGE_TABLE: Table = Badge.__table__  # type: ignore[assignment]
 _badges = BADGE_TABLE

@@ -30,7 +30,7 @@ from badgekit_api.errors import Conflict, NotFound
 from badgekit_api.images.service import image_from_input, replace_image
 from badgekit_api.models import Badge
 from badgekit_api.scopes import Scope
-from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
+from badgekit_api.scopes.scope import SCOPE_DEPTHS, owned_at
 
 SCALAR_FIELDS = (
     "slug",

@@ -20,7 +20,7 @@ from badgekit_api.consumers.schemas import (
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
 from badgekit_api.http.pagination import PageDep, fetch_page
-from badgekit_api.security.auth import require_master
+from badgekit_api.scopes.start import require_master
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/consumers", tags=["consumers"], dependencies=[Depends(require_master)])

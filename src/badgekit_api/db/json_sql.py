@@ -74,6 +74,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    type_coerce,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import CompileError
@@ -116,6 +117,30 @@ class JsonDocument(TypeDecorator[Any]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else orjson.loads(value)
+
+
+class JsonText(JsonDocument):
+    """A JSON value built by the database, read as the text the database wrote: for a
+    document that goes out as it is (a response body), with no decoding and re-encoding."""
+
+    cache_ok = True
+
+    def column_expression(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        return _AsRawText(column)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return value
+
+
+def as_text(document: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`document` (one of this module's constructs, or a scalar subquery of one) as an
+    outermost column read as text."""
+    return type_coerce(document, JsonText())
+
+
+def empty_json_array() -> ColumnElement[Any]:
+    """`[]`, as a value of a document."""
+    return _EmptyArray()
 
 
 def json_object(fields: Mapping[str, Any]) -> ColumnElement[Any]:
@@ -264,6 +289,14 @@ class _AsText(FunctionElement[Any]):
     inherit_cache = True
 
 
+class _AsRawText(FunctionElement[Any]):
+    """The outermost JSON column, as text that stays text (`JsonText`)."""
+
+    name = "json_sql_as_raw_text"
+    type = JsonText()
+    inherit_cache = True
+
+
 def _arguments(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> list[str]:
     return [compiler.process(argument, **kw) for argument in element.clauses]
 
@@ -354,6 +387,8 @@ def _only_argument(element: FunctionElement[Any], compiler: SQLCompiler, **kw: A
 @compiles(_Embedded, "postgresql")
 @compiles(_AsText, "mysql", "mariadb")
 @compiles(_AsText, "sqlite")
+@compiles(_AsRawText, "mysql", "mariadb")
+@compiles(_AsRawText, "sqlite")
 def _as_it_is(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
     return _only_argument(element, compiler, **kw)
 
@@ -369,7 +404,8 @@ def _embedded_sqlite(element: _Embedded, compiler: SQLCompiler, **kw: Any) -> st
 
 
 @compiles(_AsText, "postgresql")
-def _as_text_postgresql(element: _AsText, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(_AsRawText, "postgresql")
+def _as_text_postgresql(element: _AsText | _AsRawText, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST({_only_argument(element, compiler, **kw)} AS TEXT)"
 
 

@@ -60,6 +60,17 @@ async def page_params(  # async: no thread hop (see urls.py)
 
     Each is checked on its own, given alone too, against the bounds the OpenAPI document
     states: every `page` and `count` within them make an offset the databases can take."""
+    return _page(request, page, count)
+
+
+def page_of(request: Request) -> Page | None:
+    """`page_params` for code that reads the query string itself (a start statement's
+    reading, which runs before the route's parameters are parsed)."""
+    query = request.query_params
+    return _page(request, query.get("page"), query.get("count"))
+
+
+def _page(request: Request, page: str | None, count: str | None) -> Page | None:
     page_number, per_page = _positive("page", page), _positive("count", count)
     limit: int = request.app.state.settings.max_page_count
     if per_page is not None and per_page > limit:

@@ -23,10 +23,15 @@ class PublicUrls:
 # Async, like every dependency that never blocks: FastAPI runs a plain `def` dependency in
 # a worker thread, a hop that costs more than the function itself.
 async def public_urls(request: Request) -> PublicUrls:
+    return PublicUrls(origin_of(request))
+
+
+def origin_of(request: Request) -> str:
+    """The origin of our public URLs for this request: PUBLIC_URL, or the request's own."""
     configured: str | None = request.app.state.settings.public_url
     if configured:
-        return PublicUrls(configured)
-    return PublicUrls(f"{request.url.scheme}://{request.url.netloc}")
+        return configured
+    return f"{request.url.scheme}://{request.url.netloc}"
 
 
 PublicUrlsDep = Annotated[PublicUrls, Depends(public_urls)]

@@ -21,7 +21,7 @@ from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import AwardEvidenceRead, InstanceRead
 from badgekit_api.models import BadgeInstance, InstanceEvidence
 from badgekit_api.scopes import Scope
-from badgekit_api.scopes.dependencies import SCOPE_DEPTHS, owned_at
+from badgekit_api.scopes.scope import SCOPE_DEPTHS, owned_at
 
 _instances: Table = BadgeInstance.__table__  # type: ignore[assignment]
 _evidence: Table = InstanceEvidence.__table__  # type: ignore[assignment]

@@ -15,7 +15,7 @@ from badgekit_api.issuers import service as issuer_service
 from badgekit_api.issuers.schemas import IssuerChanged, IssuerEnvelope, IssuerList
 from badgekit_api.models import Issuer
 from badgekit_api.scopes import CurrentScope
-from badgekit_api.scopes.dependencies import IssuerSlug
+from badgekit_api.scopes.scope import IssuerSlug
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/issuers", tags=["issuers"])

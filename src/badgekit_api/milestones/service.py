@@ -12,10 +12,11 @@ from badgekit_api.fields import path_id
 from badgekit_api.milestones.acting import ISSUE
 from badgekit_api.milestones.schemas import MilestoneCreate, MilestoneUpdate
 from badgekit_api.milestones.serializers import MILESTONE_LOAD_OPTIONS
-from badgekit_api.models import Badge, Milestone, System
+from badgekit_api.models import Badge, Milestone
+from badgekit_api.scopes.containers import Identified
 
 
-def list_statement(system: System) -> Select[Milestone]:
+def list_statement(system: Identified) -> Select[Milestone]:
     return (
         select(Milestone)
         .options(*MILESTONE_LOAD_OPTIONS)
@@ -24,7 +25,7 @@ def list_statement(system: System) -> Select[Milestone]:
     )
 
 
-async def get(session: AsyncSession, system: System, milestone_id: str) -> Milestone:
+async def get(session: AsyncSession, system: Identified, milestone_id: str) -> Milestone:
     """The system's milestone with this id, fully loaded; 404 otherwise."""
     wanted = path_id(milestone_id)
     milestone = None
@@ -35,7 +36,7 @@ async def get(session: AsyncSession, system: System, milestone_id: str) -> Miles
     return milestone
 
 
-async def create(session: AsyncSession, system: System, data: MilestoneCreate) -> Milestone:
+async def create(session: AsyncSession, system: Identified, data: MilestoneCreate) -> Milestone:
     primary = await _badge(session, system, data.primary_badge_id, "primaryBadgeId")
     supports = await _badges(session, system, data.support_badges, "supportBadges")
     _check_primary_not_supporting(primary.id, supports)
@@ -52,7 +53,7 @@ async def create(session: AsyncSession, system: System, data: MilestoneCreate) -
 
 
 async def update(
-    session: AsyncSession, system: System, milestone: Milestone, data: MilestoneUpdate
+    session: AsyncSession, system: Identified, milestone: Milestone, data: MilestoneUpdate
 ) -> Milestone:
     """Apply the fields given; `supportBadges`, when given, replaces the whole set."""
     if data.primary_badge_id is not None and data.primary_badge_id != milestone.primary_badge_id:
@@ -75,7 +76,7 @@ async def update(
 
 
 async def add_badge(
-    session: AsyncSession, system: System, milestone: Milestone, badge_id: int
+    session: AsyncSession, system: Identified, milestone: Milestone, badge_id: int
 ) -> Milestone:
     """Add a support badge (adding one it already has changes nothing)."""
     badge = await _badge(session, system, badge_id, "badgeId")
@@ -87,7 +88,7 @@ async def add_badge(
 
 
 async def remove_badge(
-    session: AsyncSession, system: System, milestone: Milestone, badge_id: int
+    session: AsyncSession, system: Identified, milestone: Milestone, badge_id: int
 ) -> Milestone:
     """Drop a support badge; a badge that is not one changes nothing, as in the original."""
     badge = next((badge for badge in milestone.support_badges if badge.id == badge_id), None)
@@ -97,7 +98,7 @@ async def remove_badge(
     return await _reload(session, system, milestone)
 
 
-async def _reload(session: AsyncSession, system: System, milestone: Milestone) -> Milestone:
+async def _reload(session: AsyncSession, system: Identified, milestone: Milestone) -> Milestone:
     """The milestone read back after a write, with everything a response shows."""
     milestone_id = milestone.id
     # Expired rather than `populate_existing`: its badges load their milestones, this one
@@ -111,13 +112,13 @@ async def delete(session: AsyncSession, milestone: Milestone) -> None:
     await session.flush()
 
 
-async def _badge(session: AsyncSession, system: System, badge_id: int, field: str) -> Badge:
+async def _badge(session: AsyncSession, system: Identified, badge_id: int, field: str) -> Badge:
     [badge] = await _badges(session, system, [badge_id], field)
     return badge
 
 
 async def _badges(
-    session: AsyncSession, system: System, badge_ids: Sequence[int], field: str
+    session: AsyncSession, system: Identified, badge_ids: Sequence[int], field: str
 ) -> list[Badge]:
     """The system's badges with these ids, in that order; 400 naming any other id."""
     found = {

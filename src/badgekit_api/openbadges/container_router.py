@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from badgekit_api.badges.dependencies import BadgeDep
+from badgekit_api.badges.dependencies import PublicBadgeDep
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.openbadges import service
@@ -16,7 +16,7 @@ from badgekit_api.openbadges.badge_classes import badge_class_v1, badge_class_v2
 from badgekit_api.openbadges.negotiation import Version, choose, parse_accept, v2_media_type
 from badgekit_api.openbadges.profiles import profile_v1, profile_v2, revocation_list
 from badgekit_api.openbadges.responses import document_response
-from badgekit_api.scopes import CurrentScope
+from badgekit_api.scopes import PublicScope
 
 router = APIRouter(tags=["open badges"])
 
@@ -33,19 +33,19 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 
 @router.get("", response_class=Response, responses=RESPONSES)
 async def get_issuer_profile(
-    scope: CurrentScope, request: Request, urls: PublicUrlsDep, version: VersionQuery = None
+    scope: PublicScope, request: Request, urls: PublicUrlsDep, version: VersionQuery = None
 ) -> Response:
     """The issuer profile of this container: Open Badges 1.0 organization by default, the
     2.0 Issuer with `?v=2` or `Accept: application/ld+json`."""
     choice = choose(request.headers.get("accept"), version)
     if choice.version is Version.OB2:
         return document_response(profile_v2(scope, urls), choice.media_type, request=request)
-    return document_response(profile_v1(scope, urls), choice.media_type, request=request)
+    return document_response(profile_v1(scope), choice.media_type, request=request)
 
 
 @router.get("/revocations", response_class=Response, responses=RESPONSES)
 async def get_revocation_list(
-    scope: CurrentScope, request: Request, session: SessionDep, urls: PublicUrlsDep
+    scope: PublicScope, request: Request, session: SessionDep, urls: PublicUrlsDep
 ) -> Response:
     """The Open Badges 2.0 revocation list of the badges this container issues."""
     revoked = await service.revoked_instances(session, scope)
@@ -56,7 +56,7 @@ async def get_revocation_list(
 
 @router.get("/badges/{badge_slug}", response_class=Response, responses=RESPONSES)
 async def get_badge_class(
-    badge: BadgeDep, request: Request, urls: PublicUrlsDep, version: VersionQuery = None
+    badge: PublicBadgeDep, request: Request, urls: PublicUrlsDep, version: VersionQuery = None
 ) -> Response:
     """The badge class of a badge in this container or below it."""
     choice = choose(request.headers.get("accept"), version)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from badgekit_api.badges.links import container_path
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_path
-from badgekit_api.models import Badge, Issuer, Program, System
+from badgekit_api.models import Badge
+from badgekit_api.scopes.containers import Identified
 
 V2_QUERY = "?v=2"
 
@@ -25,7 +26,7 @@ def baked_image_url(uid: str, extension: str, urls: PublicUrls) -> str:
     return urls.absolute(f"{assertion_path(uid)}.{extension}")
 
 
-def profile_path(system: System, issuer: Issuer | None, program: Program | None) -> str:
+def profile_path(system: Identified, issuer: Identified | None, program: Identified | None) -> str:
     """The issuer profile of a container: `/public/systems/:s[/issuers/:i[/programs/:p]]`."""
     return "/public" + container_path(
         system.slug, issuer.slug if issuer else None, program.slug if program else None
@@ -33,7 +34,7 @@ def profile_path(system: System, issuer: Issuer | None, program: Program | None)
 
 
 def profile_url(
-    system: System, issuer: Issuer | None, program: Program | None, urls: PublicUrls
+    system: Identified, issuer: Identified | None, program: Identified | None, urls: PublicUrls
 ) -> str:
     return urls.absolute(profile_path(system, issuer, program))
 
@@ -44,6 +45,6 @@ def badge_issuer_url(badge: Badge, urls: PublicUrls) -> str:
 
 
 def revocation_list_url(
-    system: System, issuer: Issuer | None, program: Program | None, urls: PublicUrls
+    system: Identified, issuer: Identified | None, program: Identified | None, urls: PublicUrls
 ) -> str:
     return urls.absolute(profile_path(system, issuer, program) + "/revocations")

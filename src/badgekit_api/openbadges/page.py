@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -18,11 +19,12 @@ from badgekit_api.badges.links import badge_class_url
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.models import BadgeInstance
+from badgekit_api.models import BadgeInstance, Issuer, Program, System
 from badgekit_api.openbadges.assertions import baked_url, is_revoked
 from badgekit_api.openbadges.links import v2
 from badgekit_api.openbadges.profiles import organization
 from badgekit_api.scopes import Scope
+from badgekit_api.scopes.containers import Container
 from badgekit_api.timestamps import iso_millis
 
 STYLESHEET_PATH = "/public/assets/badge-page.css"
@@ -74,10 +76,25 @@ def status_of(instance: BadgeInstance, now: datetime) -> str:
     return "valid"
 
 
+def _shown(container: System | Issuer | Program | None, urls: PublicUrls) -> Any:
+    if container is None:
+        return None
+    return Container(
+        id=container.id,
+        slug=container.slug,
+        url=container.url,
+        name=container.name,
+        description=container.description,
+        email=container.email,
+        image_url=image_url(container.image, urls),
+    )
+
+
 def render(instance: BadgeInstance, urls: PublicUrls, now: datetime | None = None) -> str:
     """The HTML page of an assertion, revoked and expired ones included."""
     badge = instance.badge
-    issuer = organization(Scope(badge.system, badge.issuer, badge.program), urls)
+    containers = (badge.system, badge.issuer, badge.program)
+    issuer = organization(Scope(*(_shown(container, urls) for container in containers)))
     plain_url = assertion_url(instance.slug, urls)
     downloads = [
         Link("Open Badges 1.0 assertion (JSON)", f"{plain_url}?v=1"),

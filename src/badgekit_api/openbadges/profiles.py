@@ -11,17 +11,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from badgekit_api.http.urls import PublicUrls
-from badgekit_api.images.service import image_url
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.models import BadgeInstance, Issuer, Program, System
+from badgekit_api.models import BadgeInstance
 from badgekit_api.openbadges.formats import CONTEXT_V2
 from badgekit_api.openbadges.links import profile_url, revocation_list_url, v2
 from badgekit_api.scopes import Scope
+from badgekit_api.scopes.containers import Container
 
 FIELDS = ("name", "url", "description", "email")
 
 
-def _containers(scope: Scope) -> list[System | Issuer | Program]:
+def _containers(scope: Scope) -> list[Container]:
     """The scope's containers, deepest first."""
     return [container for container in (scope.program, scope.issuer, scope.system) if container]
 
@@ -30,17 +30,16 @@ def _first(scope: Scope, field: str) -> Any:
     return next((value for value in (getattr(c, field) for c in _containers(scope)) if value), None)
 
 
-def organization(scope: Scope, urls: PublicUrls) -> dict[str, Any]:
+def organization(scope: Scope) -> dict[str, Any]:
     """Name, url, description, email and image, each from the deepest container with one."""
     document = {field: _first(scope, field) for field in FIELDS}
-    image = next((c.image for c in _containers(scope) if c.image is not None), None)
-    document["image"] = image_url(image, urls)
+    document["image"] = _first(scope, "image_url")
     return {key: value for key, value in document.items() if value is not None}
 
 
-def profile_v1(scope: Scope, urls: PublicUrls) -> dict[str, Any]:
+def profile_v1(scope: Scope) -> dict[str, Any]:
     """The original's issuer organization: `{name, url, description, email}` (and image)."""
-    return organization(scope, urls)
+    return organization(scope)
 
 
 def profile_v2(scope: Scope, urls: PublicUrls) -> dict[str, Any]:
@@ -48,7 +47,7 @@ def profile_v2(scope: Scope, urls: PublicUrls) -> dict[str, Any]:
         "@context": CONTEXT_V2,
         "type": "Issuer",
         "id": v2(profile_url(scope.system, scope.issuer, scope.program, urls)),
-        **organization(scope, urls),
+        **organization(scope),
         "revocationList": revocation_list_url(scope.system, scope.issuer, scope.program, urls),
     }
 

@@ -11,17 +11,18 @@ from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
 from badgekit_api.http.pagination import PageDep, fetch_page
 from badgekit_api.http.urls import PublicUrlsDep
-from badgekit_api.models import Issuer, Program
+from badgekit_api.models import Program
 from badgekit_api.programs import service as program_service
 from badgekit_api.programs.schemas import ProgramChanged, ProgramEnvelope, ProgramList
 from badgekit_api.scopes import CurrentScope, Scope
-from badgekit_api.scopes.dependencies import ProgramSlug
+from badgekit_api.scopes.containers import Container
+from badgekit_api.scopes.scope import ProgramSlug
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/programs", tags=["programs"])
 
 
-def _issuer(scope: Scope) -> Issuer:
+def _issuer(scope: Scope) -> Container:
     assert scope.issuer is not None, "programs are mounted under an issuer scope"
     return scope.issuer
 

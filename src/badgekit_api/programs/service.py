@@ -7,14 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from badgekit_api.errors import NotFound
-from badgekit_api.models import Issuer, Program
+from badgekit_api.models import Program
+from badgekit_api.scopes.containers import Identified
 
 
-def in_issuer(issuer: Issuer) -> ColumnElement[bool]:
+def in_issuer(issuer: Identified) -> ColumnElement[bool]:
     return Program.issuer_id == issuer.id
 
 
-def list_statement(issuer: Issuer) -> Select[Program]:
+def list_statement(issuer: Identified) -> Select[Program]:
     return (
         select(Program)
         .options(selectinload(Program.image))
@@ -23,7 +24,7 @@ def list_statement(issuer: Issuer) -> Select[Program]:
     )
 
 
-async def get(session: AsyncSession, issuer: Issuer, slug: str) -> Program:
+async def get(session: AsyncSession, issuer: Identified, slug: str) -> Program:
     program = await session.scalar(
         select(Program)
         .options(selectinload(Program.image))

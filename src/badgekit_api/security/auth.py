@@ -14,17 +14,14 @@ from __future__ import annotations
 import hmac
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.config import Settings
-from badgekit_api.consumers.service import by_key, valid_secrets
-from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotAuthorized, PayloadTooLarge
-from badgekit_api.models.base import utcnow
 from badgekit_api.models.security import MAX_JTI_LENGTH
 from badgekit_api.security import signing
 from badgekit_api.security.ratelimit import FailureLimit
@@ -84,27 +81,60 @@ def signed_path(request: Request) -> set[str]:
     return paths
 
 
-async def verify_request(request: Request, session: SessionDep) -> Caller:
-    """Verify the `Authorization: JWT token="..."` header; every failure is a 403, or a
-    429 once the client has failed too often this minute."""
-    settings: Settings = request.app.state.settings
-    shared: SharedState = request.app.state.shared
-    # Reads go through the request's session: a second one per request costs a connection
-    # checkout and its round trips (and can exhaust the pool under load). Not on SQLite,
-    # where a writing request's session holds the write lock from its first statement on,
-    # and the checks must still write their own transactions.
-    reader = None if settings.is_sqlite else session
+async def token_and_key(request: Request, session: AsyncSession) -> tuple[str, str]:
+    """The request's token and the key it names, read without a statement (the key's
+    secrets come with the request's start statement); a 403 (counted) if there is none."""
     try:
-        return await _verify(request, settings, shared, reader)
+        return _token_and_key(request)
     except NotAuthorized:
-        await _release(reader)
-        await shared.limiter.count_failure((auth_failure_limit(settings), client_address(request)))
+        await _count_failure(request, session)
         raise
 
 
-async def _verify(
-    request: Request, settings: Settings, shared: SharedState, session: AsyncSession | None
+async def check_signed(
+    request: Request,
+    session: AsyncSession,
+    token: str,
+    key: str,
+    consumer: dict[str, Any] | None,
 ) -> Caller:
+    """Verify the token against the key's secrets (the master secret, or the consumer's
+    as the start statement found them: `{secret, previous, system}`), and the claims
+    against the request; every failure is a 403, or a 429 once the client has failed too
+    often this minute."""
+    settings: Settings = request.app.state.settings
+    try:
+        caller, secrets = _secrets_for(key, settings, consumer)
+        claims = _decode(token, secrets)
+        exp = _check_lifetime(claims, settings)
+        _check_method(claims, request)
+        _check_path(claims, request)
+        await _check_body(claims, request)
+        if caller.system_slug is not None and request.path_params.get("system_slug") != (
+            caller.system_slug
+        ):
+            raise NotAuthorized("Key is not valid for this system")
+        if settings.replay_protection:
+            # Last, so that a token refused for another reason does not use up its `jti`.
+            assert exp is not None  # required by _check_lifetime when replay protection is on
+            await _release(session)
+            await _check_replay(claims, key, exp, request.app.state.shared)
+    except NotAuthorized:
+        await _count_failure(request, session)
+        raise
+    return caller
+
+
+async def _count_failure(request: Request, session: AsyncSession) -> None:
+    # The failure is counted in a short transaction of its own, which on SQLite needs the
+    # write lock that this request's session may hold.
+    await _release(session)
+    shared: SharedState = request.app.state.shared
+    limit = auth_failure_limit(request.app.state.settings)
+    await shared.limiter.count_failure((limit, client_address(request)))
+
+
+def _token_and_key(request: Request) -> tuple[str, str]:
     token = _token(request)
     try:
         # One parse for both: the key names the secret the signature is checked with.
@@ -117,31 +147,15 @@ async def _verify(
     key = unverified.get("key")
     if not isinstance(key, str) or not key:
         raise NotAuthorized("Token has no `key` claim")
-
-    caller, secrets = await _secrets_for(key, request, session)
-    claims = _decode(token, secrets)
-    exp = _check_lifetime(claims, settings)
-    _check_method(claims, request)
-    _check_path(claims, request)
-    await _check_body(claims, request)
-    if caller.system_slug is not None and request.path_params.get("system_slug") != (
-        caller.system_slug
-    ):
-        raise NotAuthorized("Key is not valid for this system")
-    if settings.replay_protection:
-        # Last, so that a token refused for another reason does not use up its `jti`.
-        assert exp is not None  # required by _check_lifetime when replay protection is on
-        await _release(session)
-        await _check_replay(claims, key, exp, shared)
-    return caller
+    return token, key
 
 
-async def _release(session: AsyncSession | None) -> None:
+async def _release(session: AsyncSession) -> None:
     """Give the request's connection back before using one of our own: a flood of requests
-    each holding one connection while waiting for a second would exhaust the pool. The
-    request checks out a connection again if it goes on."""
-    if session is not None:
-        await session.rollback()
+    each holding one connection while waiting for a second would exhaust the pool (and on
+    SQLite, a writing request's session holds the write lock the other would wait for).
+    The request checks out a connection again if it goes on."""
+    await session.rollback()
 
 
 def _token(request: Request) -> str:
@@ -154,24 +168,18 @@ def _token(request: Request) -> str:
     return token
 
 
-async def _secrets_for(
-    key: str, request: Request, session: AsyncSession | None
+def _secrets_for(
+    key: str, settings: Settings, consumer: dict[str, Any] | None
 ) -> tuple[Caller, list[str]]:
     if key == MASTER_KEY:
-        secret = request.app.state.settings.master_secret
-        if not secret:
+        if not settings.master_secret:
             raise NotAuthorized("Master key is not configured on this server")
-        return Caller(key=key), [secret]
-    statement = by_key(key)
-    if session is not None:
-        consumer = await session.scalar(statement)
-    else:
-        async with request.app.state.session_factory() as own_session:
-            consumer = await own_session.scalar(statement)
-    secrets = valid_secrets(consumer, utcnow()) if consumer is not None else []
+        return Caller(key=key), [settings.master_secret]
+    secrets = [] if consumer is None else [consumer["secret"], consumer["previous"]]
+    secrets = [secret for secret in secrets if secret]
     if consumer is None or not secrets:
         raise NotAuthorized("Unknown or revoked key")
-    return Caller(key=key, system_slug=consumer.system.slug), secrets
+    return Caller(key=key, system_slug=consumer["system"]), secrets
 
 
 def _decode(token: str, secrets: list[str]) -> dict[str, Any]:
@@ -256,16 +264,3 @@ async def _check_body(claims: dict[str, Any], request: Request) -> None:
     given = claim.get("hash")
     if not isinstance(given, str) or not hmac.compare_digest(given.lower(), expected):
         raise NotAuthorized("Token `body` hash does not match the request body")
-
-
-CallerDep = Annotated[Caller, Depends(verify_request)]
-
-
-def require_master(caller: CallerDep) -> Caller:
-    """Only the master key may go on (consumer key management, say)."""
-    if not caller.is_master:
-        raise NotAuthorized("Only the master key may do this")
-    return caller
-
-
-MasterDep = Annotated[Caller, Depends(require_master)]

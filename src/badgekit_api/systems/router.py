@@ -12,7 +12,7 @@ from badgekit_api.http.body import Body
 from badgekit_api.http.pagination import PageDep, fetch_page
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.models import System
-from badgekit_api.scopes.dependencies import SystemSlug
+from badgekit_api.scopes.scope import SystemSlug
 from badgekit_api.settings_dep import SettingsDep
 from badgekit_api.systems import service as system_service
 from badgekit_api.systems.schemas import SystemChanged, SystemEnvelope, SystemList

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.errors import NotFound
 from badgekit_api.fields import path_id
-from badgekit_api.models import DeliveryStatus, System, Webhook, WebhookEvent
+from badgekit_api.models import DeliveryStatus, Webhook, WebhookEvent
 from badgekit_api.models.base import utcnow
+from badgekit_api.scopes.containers import Identified
 from badgekit_api.webhooks.addresses import AddressPolicy
 from badgekit_api.webhooks.claiming import resume_parked
 from badgekit_api.webhooks.schemas import (
@@ -21,11 +22,11 @@ from badgekit_api.webhooks.schemas import (
 )
 
 
-def list_statement(system: System) -> Select[Webhook]:
+def list_statement(system: Identified) -> Select[Webhook]:
     return select(Webhook).where(Webhook.system_id == system.id).order_by(Webhook.id)
 
 
-async def get(session: AsyncSession, system: System, webhook_id: str | int) -> Webhook:
+async def get(session: AsyncSession, system: Identified, webhook_id: str | int) -> Webhook:
     """The system's webhook with this id; 404 for any other (or a malformed id)."""
     wanted = webhook_id if isinstance(webhook_id, int) else path_id(webhook_id)
     webhook = None
@@ -39,7 +40,7 @@ async def get(session: AsyncSession, system: System, webhook_id: str | int) -> W
 
 
 async def create(
-    session: AsyncSession, system: System, data: WebhookCreate, *, addresses: AddressPolicy
+    session: AsyncSession, system: Identified, data: WebhookCreate, *, addresses: AddressPolicy
 ) -> Webhook:
     await addresses.check_url(data.url)
     webhook = Webhook(

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from starlette.routing import BaseRoute
 
 from badgekit_api.http.body import BodyDependency
-from badgekit_api.security.auth import verify_request
+from badgekit_api.scopes.start import SIGNED_STARTS
 
 _PATH_PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 
@@ -51,7 +51,7 @@ def traits_of(route: Any) -> RouteTraits:
     if len(body_models) > 1:
         raise ValueError(f"{route.path_format} reads its body into more than one model")
     return RouteTraits(
-        signed=verify_request in calls,
+        signed=any(call in SIGNED_STARTS for call in calls),
         body_model=next(iter(body_models), None),
         # Scope dependencies read their slugs from the matched path, not as parameters.
         path_params=tuple(_PATH_PARAMETER.findall(route.path_format)),

@@ -1,0 +1,190 @@
+"""A badge as the wire shows it, written by the database: the one read path for badges.
+
+`badge_document(badges)` is the badge row's full wire object (`BadgeRead`): its columns by
+name, its image link, its system, issuer and program (each with its image link), and its
+five lists (criteria, alignments, categories, tags, milestones) in the order they were
+written, as one JSON object built in the statement that reads it. Everything that shows a
+badge takes it from here: one badge, a page of them, the badge embedded in an instance, a
+claim code, an application or a webhook payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import ColumnElement, Integer, Table, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
+from badgekit_api.http.pagination import Page, page_of
+from badgekit_api.http.query_flags import either_flag
+from badgekit_api.models import Alignment, Badge, BadgeCategory, BadgeTag, Criterion, Milestone
+from badgekit_api.scopes.containers import (
+    ISSUERS,
+    PROGRAMS,
+    SYSTEMS,
+    container_document,
+    image_of,
+    owned_by_named,
+)
+from badgekit_api.scopes.start import Reading
+
+BADGES: Table = Badge.__table__  # type: ignore[assignment]
+_criteria: Table = Criterion.__table__  # type: ignore[assignment]
+_alignments: Table = Alignment.__table__  # type: ignore[assignment]
+_categories: Table = BadgeCategory.__table__  # type: ignore[assignment]
+_tags: Table = BadgeTag.__table__  # type: ignore[assignment]
+_milestones: Table = Milestone.__table__  # type: ignore[assignment]
+
+
+def _list_of(table: Table, owner: Any, fields: dict[str, Any] | Any) -> ColumnElement[Any]:
+    """The badge's items in `table`, in the order they were written."""
+    value = json_object(fields) if isinstance(fields, dict) else fields
+    return json_array_agg(select(value).where(owner), order_by=table.c.id)
+
+
+def _container(level: int, table: Table, badge_column: Any) -> ColumnElement[Any]:
+    shown = table.alias()
+    document = container_document(level, shown)
+    return select(document).where(shown.c.id == badge_column).scalar_subquery()
+
+
+def badge_document(badges: Any = BADGES) -> ColumnElement[Any]:
+    """The wire object of the badge row `badges` (the table or an alias of it)."""
+    b = badges.c
+    return json_object(
+        {
+            "id": b.id,
+            "slug": b.slug,
+            "name": b.name,
+            "strapline": b.strapline,
+            "earnerDescription": b.earner_description,
+            "consumerDescription": b.consumer_description,
+            "issuerUrl": b.issuer_url,
+            "rubricUrl": b.rubric_url,
+            "timeValue": b.time_value,
+            "timeUnits": b.time_units,
+            "evidenceType": b.evidence_type,
+            "limit": b.limit,
+            "unique": b.unique,
+            "created": b.created_at,
+            "imageUrl": image_of(badges),
+            "type": b.type,
+            "archived": b.archived,
+            "system": _container(0, SYSTEMS, b.system_id),
+            "issuer": _container(1, ISSUERS, b.issuer_id),
+            "program": _container(2, PROGRAMS, b.program_id),
+            "criteriaUrl": b.criteria_url,
+            "criteria": _list_of(
+                _criteria,
+                _criteria.c.badge_id == b.id,
+                {
+                    "id": _criteria.c.id,
+                    "description": _criteria.c.description,
+                    "required": _criteria.c.required,
+                    "note": _criteria.c.note,
+                },
+            ),
+            "alignments": _list_of(
+                _alignments,
+                _alignments.c.badge_id == b.id,
+                {
+                    "id": _alignments.c.id,
+                    "name": _alignments.c.name,
+                    "url": _alignments.c.url,
+                    "description": _alignments.c.description,
+                },
+            ),
+            "categories": _list_of(
+                _categories, _categories.c.badge_id == b.id, _categories.c.value
+            ),
+            "tags": _list_of(
+                _tags, _tags.c.badge_id == b.id, {"id": _tags.c.id, "value": _tags.c.value}
+            ),
+            "milestones": _list_of(
+                _milestones,
+                _milestones.c.primary_badge_id == b.id,
+                {
+                    "id": _milestones.c.id,
+                    "action": _milestones.c.action,
+                    "numberRequired": _milestones.c.number_required,
+                },
+            ),
+        }
+    )
+
+
+def _owned(depth: int, badges: Any = BADGES) -> Any:
+    return owned_by_named(depth, badges.c.system_id, badges.c.issuer_id, badges.c.program_id)
+
+
+class OneBadge(Reading):
+    """The badge `{badge_slug}` in the URL's container or below it, as JSON text (`badge`,
+    NULL when there is none)."""
+
+    def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
+        found = select(badge_document()).where(
+            _owned(depth), BADGES.c.slug == bindparam("badge_slug")
+        )
+        return [as_text(found.scalar_subquery()).label("badge")]
+
+
+ONE_BADGE = OneBadge()
+
+
+class BadgePage(Reading):
+    """The badges of the URL's container and those below it, in creation order, filtered
+    by `archived` (`true`, `false` by default, or `any`), the page that `page` and `count`
+    ask for or all of them: `badges` (JSON text of the array) and `total` (when paged)."""
+
+    def variant(self, request: Request) -> Hashable:
+        archived = either_flag("archived", request.query_params.get("archived", "false"))
+        return archived, page_of(request) is not None
+
+    def params(self, request: Request, variant: Any) -> dict[str, Any]:
+        page = page_of(request)
+        if page is None:
+            return {}
+        return {"limit": page.count, "offset": page.offset}
+
+    def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
+        archived, paged = variant
+        listed = [_owned(depth)]
+        if archived is not None:
+            listed.append(BADGES.c.archived.is_(archived))
+        ids = select(BADGES.c.id).where(*listed)
+        if not paged:
+            shown = json_array_agg(select(badge_document()).where(*listed), order_by=BADGES.c.id)
+            return [as_text(shown).label("badges")]
+        # The page's ids first, through the index, then the documents for those rows alone.
+        limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+        page = ids.order_by(BADGES.c.id).limit(limit).offset(offset).subquery("page")
+        rows = BADGES.alias("paged")
+        shown = json_array_agg(
+            select(badge_document(rows)).select_from(page.join(rows, rows.c.id == page.c.id)),
+            order_by=rows.c.id,
+        )
+        total = select(func.count()).select_from(ids.subquery()).scalar_subquery()
+        return [as_text(shown).label("badges"), total.label("total")]
+
+
+BADGE_PAGE = BadgePage()
+
+_BY_IDS = (
+    select(BADGES.c.id, as_text(badge_document()).label("badge"))
+    .where(BADGES.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(BADGES.c.id)
+)
+
+
+async def badges_by_id(session: AsyncSession, ids: set[int] | list[int]) -> dict[int, str]:
+    """The JSON text of each of these badges, by id, in one statement."""
+    if not ids:
+        return {}
+    found = await session.execute(_BY_IDS, {"ids": list(ids)})
+    return dict(found.tuples().all())
+
+
+__all__ = ["BADGES", "BADGE_PAGE", "ONE_BADGE", "Page", "badge_document", "badges_by_id"]
