@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.openbadges import service
-from badgekit_api.openbadges.assertions import facts_of
+from badgekit_api.openbadges.assertions import document_of, facts_of
 from tests.factories.badges import LEVELS, create_badge
 from tests.factories.containers import create_tree
 from tests.openbadges.support import award, create_badge_with_image, revoke
@@ -55,9 +55,11 @@ async def test_both_readers_agree_on_every_kind_of_award(
     read = []
     async with app.state.session_factory() as session:
         for awarded in awards:
-            from_row = await service.assertion_facts(session, awarded.slug, URLS)
+            from_row = await service.read_assertion_facts(session, awarded.slug, URLS)
             from_instance = facts_of(await service.get_instance(session, awarded.slug), URLS)
-            assert from_row == from_instance, awarded
+            for version_2 in (False, True):
+                shown = document_of(from_row, URLS, version_2=version_2)
+                assert shown == document_of(from_instance, URLS, version_2=version_2), awarded
             read.append(from_row)
 
     # Every branch was taken: revoked or not, baked PNG, SVG or none, evidence, expiry.

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Path, Query, Response
 from badgekit_api.badges.dependencies import BadgeDep
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
-from badgekit_api.http.pagination import PageData, PageDep, fetch_page, fetch_row_page
+from badgekit_api.http.json_text import JsonText, object_response
+from badgekit_api.http.pagination import PageData, PageDep, fetch_page
 from badgekit_api.http.urls import PublicUrlsDep
-from badgekit_api.instances import rows as instance_rows
+from badgekit_api.instances import queries as instance_queries
 from badgekit_api.instances import service as instance_service
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import (
@@ -26,7 +27,7 @@ from badgekit_api.instances.schemas import (
     SkippedEarner,
 )
 from badgekit_api.instances.serializers import instance_read
-from badgekit_api.scopes import CurrentScope
+from badgekit_api.scopes.start import StartedDep, reads
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(tags=["instances"])
@@ -115,15 +116,17 @@ async def revoke_instance(
     return InstanceChanged(status="deleted", instance=instance_read(instance, urls))
 
 
-@router.get("/instances/{email}", response_model=InstanceList, response_model_exclude_unset=True)
+@router.get("/instances/{email}", response_model=InstanceList, response_class=Response)
+@reads(instance_queries.EARNER_INSTANCES)
 async def list_earner_instances(
-    scope: CurrentScope,
-    email: EarnerEmail,
-    session: SessionDep,
+    started: StartedDep,
+    email: EarnerEmail,  # noqa: ARG001 - documented here, read by the reading
     page: PageDep,
-    urls: PublicUrlsDep,
-) -> InstanceList:
+) -> Response:
     """The earner's standing awards of badges in this container or below; `[]` if none."""
-    statement, params = instance_rows.earner_statement(scope, email)
-    found, page_data = await fetch_row_page(session, statement, params, page)
-    return _listing(await instance_rows.shown(session, found, urls), page_data)
+    row = started.row
+    assert row is not None
+    members: dict[str, object] = {"instances": JsonText(row.instances)}
+    if page is not None:
+        members["pageData"] = {"page": page.page, "count": page.count, "total": row.total}
+    return object_response(members)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from badgekit_api.db.database import SessionDep
@@ -27,6 +27,7 @@ from badgekit_api.openbadges.assertions import (
 from badgekit_api.openbadges.baked_images import bake_image, baked_image_of
 from badgekit_api.openbadges.negotiation import JSON, Choice, Version, choose
 from badgekit_api.openbadges.responses import OPEN_TO_ALL, document_response
+from badgekit_api.scopes.start import PublicStartedDep, public_start, reads
 
 router = APIRouter(prefix="/public", tags=["open badges"])
 
@@ -71,11 +72,18 @@ async def get_baked_svg(
     return await _baked_or_assertion(uid, "svg", request, session, urls)
 
 
-@router.get("/assertions/{uid}", response_class=Response, responses=DOCUMENT_RESPONSES)
+@router.get(
+    "/assertions/{uid}",
+    response_class=Response,
+    responses=DOCUMENT_RESPONSES,
+    dependencies=[Depends(public_start)],
+)
+@reads(service.ASSERTION_FACTS)
 async def get_assertion(
     uid: Uid,
     request: Request,
     session: SessionDep,
+    started: PublicStartedDep,
     urls: PublicUrlsDep,
     version: VersionQuery = None,
 ) -> Response:
@@ -87,7 +95,8 @@ async def get_assertion(
     choice = choose(request.headers.get("accept"), version, page=True)
     if choice.version is Version.PAGE:
         return _page(await service.get_instance(session, uid), urls)
-    facts = await service.assertion_facts(session, uid, urls)
+    assert started.row is not None
+    facts = service.assertion_facts(started.row.facts, uid, urls)
     return _document(facts, choice, urls, request)
 
 

@@ -219,9 +219,11 @@ async def signed_outside(request: Request, session: SessionDep) -> Started:
 
 
 async def public_start(request: Request, session: SessionDep) -> Started:
-    """The start of a public request under a container: no token, the containers and the
-    route's reading."""
-    return await _start(request, session, signed=False, depth=scope_depth(request.path_params))
+    """The start of a public request: no token; the containers its URL names, if any, and
+    the route's reading."""
+    path = request.path_params
+    depth = scope_depth(path) if "system_slug" in path else -1
+    return await _start(request, session, signed=False, depth=depth)
 
 
 StartedDep = Annotated[Started, Depends(signed_start)]
