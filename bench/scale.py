@@ -21,14 +21,10 @@ import asyncpg
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 
-from badgekit_api.badges import rows as badge_rows
-from badgekit_api.badges.lists import LISTS
-from badgekit_api.http.pagination import Page
-from badgekit_api.instances import rows as instance_rows
-from badgekit_api.models import System
+from badgekit_api.badges.queries import BADGE_PAGE, ONE_BADGE
+from badgekit_api.instances.queries import EARNER_INSTANCES
 from badgekit_api.openbadges.service import ASSERTION_FACTS
-from badgekit_api.scopes import Scope
-from badgekit_api.scopes.scope import scope_statement
+from badgekit_api.scopes.start import start_statement
 from bench import __main__ as bench
 from bench import report
 from bench.seed import DOMAIN, SYSTEM, Seeded, SeededBadge, earner_email
@@ -185,22 +181,28 @@ def hot_queries(seeded: Seeded, system_id: int) -> dict[str, str]:
     middle = seeded.badges[len(seeded.badges) // 2].slug
     uid = seeded.assertion_uids[len(seeded.assertion_uids) // 2]
     email = seeded.earners[len(seeded.earners) // 2]
-    scope = Scope(system=System(id=system_id))
-    owner = scope.owner_ids()
-    first_page, first_params = badge_rows.listed(scope, False, Page(1, 50))
-    last_page, last_params = badge_rows.listed(scope, False, Page(len(seeded.badges) // 50, 50))
-    first_ids = list(range(1, 51))
-    earner, earner_params = instance_rows.earner_statement(scope, email)
+    common = {"system_slug": SYSTEM, "origin": "http://127.0.0.1"}
+    last_offset = (len(seeded.badges) // 50 - 1) * 50
     statements: dict[str, tuple[Any, dict[str, Any]]] = {
-        # Every signed request under a container starts with it.
-        "containers": (scope_statement(0), {"system_slug": SYSTEM}),
-        "one badge": (badge_rows.by_slug(scope), {**owner, "slug": middle}),
-        "badge list, first page": (first_page, first_params),
-        "badge list, last page": (last_page, last_params),
-        "badge list, total": (badge_rows.listed_total(scope, False), owner),
-        "the lists of a page of badges": (LISTS, {"ids": first_ids}),
-        "public assertion": (ASSERTION_FACTS, {"uid": uid}),
-        "an earner's instances": (earner, earner_params),
+        # Every signed request under a container starts with its containers.
+        "containers": (start_statement(0, False, None), common),
+        "one badge": (start_statement(0, False, ONE_BADGE), {**common, "badge_slug": middle}),
+        "badge list, first page": (
+            start_statement(0, False, BADGE_PAGE, (False, True)),
+            {**common, "limit": 50, "offset": 0},
+        ),
+        "badge list, last page": (
+            start_statement(0, False, BADGE_PAGE, (False, True)),
+            {**common, "limit": 50, "offset": last_offset},
+        ),
+        "public assertion": (
+            start_statement(-1, False, ASSERTION_FACTS, True),
+            {"uid": uid, "origin": common["origin"]},
+        ),
+        "an earner's instances": (
+            start_statement(0, False, EARNER_INSTANCES, False),
+            {**common, "earner": email},
+        ),
     }
     queries = {
         name: _inlined(statement, params) for name, (statement, params) in statements.items()

@@ -6,13 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from badgekit_api.badges import rows
 from badgekit_api.badges import service as badge_service
-from badgekit_api.badges.schemas import BadgeRead
 from badgekit_api.db.database import SessionDep
-from badgekit_api.errors import NotFound
 from badgekit_api.http.query_flags import either_flag
-from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.models import Badge
 from badgekit_api.scopes import CurrentScope, PublicScope
 
@@ -42,22 +38,6 @@ async def badge_to_edit(badge_slug: BadgeSlug, scope: CurrentScope, session: Ses
 
 
 EditableBadgeDep = Annotated[Badge, Depends(badge_to_edit)]
-
-
-async def shown_badge(
-    badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep, urls: PublicUrlsDep
-) -> BadgeRead:
-    """The badge named in the URL, in the URL's container or below, as the wire shows it
-    (read as a plain row, see `rows.py`); 404 otherwise."""
-    found = await session.execute(rows.by_slug(scope), {**scope.owner_ids(), "slug": badge_slug})
-    row = found.first()
-    if row is None:
-        raise NotFound.for_field("badge", "slug", badge_slug)
-    [badge] = await rows.shown(session, [row], urls)
-    return badge
-
-
-ShownBadgeDep = Annotated[BadgeRead, Depends(shown_badge)]
 
 
 async def archived_filter(  # async: no thread hop (see urls.py)

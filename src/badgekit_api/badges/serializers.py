@@ -1,12 +1,10 @@
-"""A badge as every endpoint shows it, and the loader options that make that query-free.
+"""A badge rendered from its loaded ORM entity, for the write paths that still load one
+(badge create, update and delete, claim codes, applications, webhook payloads).
 
-Anything that embeds "the full badge object" (claim codes, instances, applications,
-webhook payloads) renders it with `badge_read`: a fixed number of queries however many
-badges there are. A badge named in the URL comes with its lists read in one plain query
-and remembered on it (`remember_lists`, see `service.get_shown`); other badges come with
-their list relationships loaded (`BADGE_LOAD_OPTIONS`). The hot read-only endpoints (one
-badge, the badge list, an earner's instances) do without the ORM: they read plain rows
-(`rows.py`) and the lists with `lists.read_lists`.
+The read paths (one badge, a page of badges, an earner's instances, the public assertion)
+no longer come through here: their JSON is written by the database (`queries.py`), and
+the write paths are to answer through that same read path too (issue 16). Until they do,
+`tests/badges/test_rendering.py` checks that both show a badge alike.
 """
 
 from __future__ import annotations
