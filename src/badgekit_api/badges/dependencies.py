@@ -6,11 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
+from badgekit_api.badges import queries
 from badgekit_api.badges import service as badge_service
+from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.query_flags import either_flag
 from badgekit_api.models import Badge
 from badgekit_api.scopes import CurrentScope, PublicScope
+from badgekit_api.scopes.start import StartedDep
 
 BadgeSlug = Annotated[str, Path(description="The badge's slug")]
 
@@ -30,6 +33,15 @@ async def public_badge(badge_slug: BadgeSlug, scope: PublicScope, session: Sessi
 
 
 PublicBadgeDep = Annotated[Badge, Depends(public_badge)]
+
+
+async def acting_badge(badge_slug: BadgeSlug, started: StartedDep) -> ActingBadge:
+    """The badge named in the URL, to act on (award, claim, apply for), as the request's
+    start statement read it: the route declares `@reads(queries.BADGE_IN_URL)`."""
+    return queries.acting_badge_of(started.row, badge_slug)
+
+
+ActingBadgeDep = Annotated[ActingBadge, Depends(acting_badge)]
 
 
 async def badge_to_edit(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:

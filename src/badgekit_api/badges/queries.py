@@ -11,16 +11,38 @@ claim code, an application or a webhook payload.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from fastapi import Request
-from sqlalchemy import ColumnElement, Integer, Table, bindparam, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
-from badgekit_api.http.pagination import Page, page_of
+from badgekit_api.errors import NotFound
+from badgekit_api.http.pagination import page_of
 from badgekit_api.http.query_flags import either_flag
-from badgekit_api.models import Alignment, Badge, BadgeCategory, BadgeTag, Criterion, Milestone
+from badgekit_api.models import (
+    Alignment,
+    Badge,
+    BadgeCategory,
+    BadgeTag,
+    Criterion,
+    Milestone,
+    Webhook,
+    milestone_support_badges,
+)
 from badgekit_api.scopes.containers import (
     ISSUERS,
     PROGRAMS,
@@ -184,7 +206,102 @@ async def badges_by_id(session: AsyncSession, ids: set[int] | list[int]) -> dict
     if not ids:
         return {}
     found = await session.execute(_BY_IDS, {"ids": list(ids)})
-    return dict(found.tuples().all())
+    return {row[0]: row[1] for row in found}
 
 
-__all__ = ["BADGES", "BADGE_PAGE", "ONE_BADGE", "Page", "badge_document", "badges_by_id"]
+# --- the badge a write acts on -------------------------------------------------------------
+
+_webhooks: Table = Webhook.__table__  # type: ignore[assignment]
+_supports: Table = milestone_support_badges
+
+
+@dataclass(frozen=True, slots=True)
+class ActingBadge:
+    """The badge a write acts on (award, claim, apply for): what the write needs of it, and
+    its wire object as the database wrote it (for the answer and webhook payloads)."""
+
+    id: int
+    slug: str
+    system_id: int
+    archived: bool
+    limit: int | None
+    supports_milestones: bool  # some milestone counts it (the award then checks them)
+    award_webhooks: tuple[int, ...]  # the system's active webhooks that hear of awards
+    document: str  # JSON text
+
+    @classmethod
+    def from_row(cls, facts: dict[str, Any], document: str) -> ActingBadge:
+        return cls(
+            id=facts["id"],
+            slug=facts["slug"],
+            system_id=facts["systemId"],
+            archived=facts["archived"],
+            limit=facts["limit"],
+            supports_milestones=facts["supportsMilestones"],
+            award_webhooks=tuple(facts["awardWebhooks"]),
+            document=document,
+        )
+
+    def shown(self) -> dict[str, Any]:
+        """The wire object, decoded (a webhook payload embeds it)."""
+        shown: dict[str, Any] = orjson.loads(self.document)
+        return shown
+
+
+def _acting_facts(badges: Any = BADGES) -> ColumnElement[Any]:
+    b = badges.c
+    hears_awards = (literal(",", String) + _webhooks.c.events + literal(",", String)).like(
+        "%,award,%"
+    )
+    return json_object(
+        {
+            "id": b.id,
+            "slug": b.slug,
+            "systemId": b.system_id,
+            "archived": b.archived,
+            "limit": b.limit,
+            "supportsMilestones": exists().where(_supports.c.badge_id == b.id),
+            "awardWebhooks": json_array_agg(
+                select(_webhooks.c.id).where(
+                    _webhooks.c.system_id == b.system_id,
+                    _webhooks.c.active.is_(True),
+                    hears_awards,
+                ),
+                order_by=_webhooks.c.id,
+            ),
+        }
+    )
+
+
+class BadgeInUrl(Reading):
+    """The badge `{badge_slug}` in the URL's container or below it, to act on: `acting`
+    (what the write needs, `ActingBadge`) and `badge` (its JSON text), NULL if none."""
+
+    def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
+        named = (_owned(depth), BADGES.c.slug == bindparam("badge_slug"))
+        facts = select(_acting_facts()).where(*named).scalar_subquery()
+        shown = select(badge_document()).where(*named).scalar_subquery()
+        return [facts.label("acting"), as_text(shown).label("badge")]
+
+
+BADGE_IN_URL = BadgeInUrl()
+
+_ACTING_BY_ID = select(
+    _acting_facts().label("acting"), as_text(badge_document()).label("badge")
+).where(BADGES.c.id == bindparam("id"))
+
+
+def acting_badge_of(row: Any, slug: str) -> ActingBadge:
+    """The `BADGE_IN_URL` badge of a start row; 404 if the URL names none."""
+    if row is None or "acting" not in row._fields:
+        raise RuntimeError("a route that acts on its badge must declare @reads(BADGE_IN_URL)")
+    if row.acting is None:
+        raise NotFound.for_field("badge", "slug", slug)
+    facts = row.acting if isinstance(row.acting, dict) else orjson.loads(row.acting)
+    return ActingBadge.from_row(facts, row.badge)
+
+
+async def acting_badge_by_id(session: AsyncSession, badge_id: int, origin: str) -> ActingBadge:
+    """The badge with this id, to act on (a milestone's primary badge)."""
+    row = (await session.execute(_ACTING_BY_ID, {"id": badge_id, "origin": origin})).one()
+    return ActingBadge.from_row(row.acting, row.badge)

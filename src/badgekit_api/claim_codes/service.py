@@ -21,6 +21,7 @@ from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
 from badgekit_api.errors import CodeAlreadyUsed, Conflict, NotFound
 from badgekit_api.models import Badge, ClaimCode
 from badgekit_api.scopes import Scope
+from badgekit_api.scopes.containers import Identified
 
 # Lower-case letters and digits without the look-alikes 0/o, 1/l/i: easy to read out and type.
 RANDOM_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -88,7 +89,9 @@ async def delete(session: AsyncSession, badge: Badge, code: str) -> ClaimCode:
     return claim_code
 
 
-async def claim(session: AsyncSession, badge: Badge, code: str, email: str | None) -> ClaimCode:
+async def claim(
+    session: AsyncSession, badge: Identified, code: str, email: str | None
+) -> ClaimCode:
     """Mark the badge's code claimed by `email`, atomically.
 
     A single-use code is claimed once: the UPDATE only matches it while it is unclaimed,
@@ -159,13 +162,13 @@ async def find_badge(session: AsyncSession, scope: Scope, code: str) -> tuple[Ba
     return row[0], row[1]
 
 
-async def _find(session: AsyncSession, badge: Badge, code: str) -> ClaimCode | None:
+async def _find(session: AsyncSession, badge: Identified, code: str) -> ClaimCode | None:
     return await session.scalar(
         select(ClaimCode).where(ClaimCode.badge_id == badge.id, ClaimCode.code == code)
     )
 
 
-async def _find_or_404(session: AsyncSession, badge: Badge, code: str) -> ClaimCode:
+async def _find_or_404(session: AsyncSession, badge: Identified, code: str) -> ClaimCode:
     claim_code = await _find(session, badge, code)
     if claim_code is None:
         raise NotFound.for_field("claimCode", "code", code)

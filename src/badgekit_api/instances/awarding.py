@@ -4,7 +4,12 @@ webhook event in the same transaction.
 Who already holds the badge is settled by the unique constraint on live instances, not
 by reading first: two requests awarding the same earner at once both try to insert, the
 database lets one through, and the other learns it lost from its IntegrityError (inside a
-SAVEPOINT, so its transaction goes on).
+SAVEPOINT, so its transaction goes on). A single award (`on_holder="conflict"`) needs no
+SAVEPOINT: losing means a 409, and the transaction is rolled back anyway.
+
+Awards are written with Core inserts (no ORM unit of work): the badge comes from the
+request's start statement (`ActingBadge`), and the answer is read back through the
+instances' read path (`instances/queries.py`).
 """
 
 from __future__ import annotations
@@ -13,23 +18,26 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.claim_codes import service as claim_code_service
 from badgekit_api.errors import Conflict, ValidationFailed
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.locking import lock_badge
-from badgekit_api.instances.serializers import badge_payload
-from badgekit_api.models import Badge, BadgeInstance, InstanceEvidence
+from badgekit_api.models import BadgeInstance, InstanceEvidence
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import events, outbox
 
 OnHolder = Literal["conflict", "skip"]
+
+_instances: Table = BadgeInstance.__table__  # type: ignore[assignment]
+_evidence: Table = InstanceEvidence.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,23 +53,32 @@ class Grant:
     evidence: tuple[tuple[str | None, str | None], ...] = ()  # (url, narrative) pairs
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """An earner's live instance of the badge: what an award answer names of it."""
+
+    id: int
+    slug: str
+    email: str
+
+
 @dataclass
 class Awarded:
-    created: list[BadgeInstance] = field(default_factory=list)
+    created: list[Held] = field(default_factory=list)
     # Earners who already held the badge: the live instance each of them holds.
-    skipped: list[BadgeInstance] = field(default_factory=list)
+    skipped: list[Held] = field(default_factory=list)
 
 
 async def award(
     session: AsyncSession,
-    badge: Badge,
+    badge: ActingBadge,
     grants: Sequence[Grant],
     urls: PublicUrls,
     *,
     on_holder: OnHolder,
     automatic: bool = False,
 ) -> Awarded:
-    """Award `badge` (fully loaded) to each grant's earner.
+    """Award `badge` to each grant's earner.
 
     An earner who already holds it is a 409 with their assertion (`on_holder="conflict"`)
     or is reported in `skipped`. An archived badge or one without room for every new
@@ -77,8 +94,13 @@ async def award(
     # two overlapping batches would otherwise each wait on rows the other is inserting.
     take_turns = len(grants) > 1 or bool(badge.limit)
     if take_turns:
-        await lock_badge(session, badge)
-    held = await _live_instances(session, badge, [grant.email for grant in grants])
+        await lock_badge(session, badge.id)
+    # One earner who may already hold it: the insert finds out (see the module's note).
+    held = (
+        {}
+        if on_holder == "conflict" and len(grants) == 1
+        else (await _live_instances(session, badge, [grant.email for grant in grants]))
+    )
     if held and on_holder == "conflict":
         raise _already_awarded(badge, next(iter(held.values())), urls)
     fresh = await _within_limit(
@@ -87,9 +109,10 @@ async def award(
     for grant in fresh:
         if grant.claim_code is not None:
             await claim_code_service.claim(session, badge, grant.claim_code, grant.email)
-    awarded = await _insert(session, badge, fresh, on_holder, urls)
+    now = utcnow()
+    awarded = await _insert(session, badge, fresh, on_holder, urls, now)
     awarded.skipped[:0] = held.values()
-    await _announce(session, badge, awarded.created, urls)
+    await _announce(session, badge, awarded.created, fresh, now, urls)
     return awarded
 
 
@@ -102,20 +125,20 @@ def _one_per_earner(grants: Sequence[Grant]) -> list[Grant]:
 
 
 async def _live_instances(
-    session: AsyncSession, badge: Badge, emails: Sequence[str]
-) -> dict[str, BadgeInstance]:
+    session: AsyncSession, badge: ActingBadge, emails: Sequence[str]
+) -> dict[str, Held]:
     if not emails:
         return {}
-    statement = select(BadgeInstance).where(
-        BadgeInstance.badge_id == badge.id,
-        BadgeInstance.email.in_(emails),
-        BadgeInstance.live.is_(True),
+    statement = select(_instances.c.id, _instances.c.slug, _instances.c.email).where(
+        _instances.c.badge_id == badge.id,
+        _instances.c.email.in_(emails),
+        _instances.c.live.is_(True),
     )
-    return {instance.email: instance for instance in await session.scalars(statement)}
+    return {email: Held(id, slug, email) for id, slug, email in await session.execute(statement)}
 
 
 async def _within_limit(
-    session: AsyncSession, badge: Badge, grants: list[Grant], automatic: bool
+    session: AsyncSession, badge: ActingBadge, grants: list[Grant], automatic: bool
 ) -> list[Grant]:
     """The grants that fit under the badge's limit of earners (0 or none: no limit).
     The caller holds the badge's lock, so no other award counts at the same time."""
@@ -123,8 +146,8 @@ async def _within_limit(
         return grants
     earners = await session.scalar(
         select(func.count())
-        .select_from(BadgeInstance)
-        .where(BadgeInstance.badge_id == badge.id, BadgeInstance.live.is_(True))
+        .select_from(_instances)
+        .where(_instances.c.badge_id == badge.id, _instances.c.live.is_(True))
     )
     room = max(badge.limit - (earners or 0), 0)
     if len(grants) <= room:
@@ -143,19 +166,19 @@ async def _within_limit(
 
 async def _insert(
     session: AsyncSession,
-    badge: Badge,
+    badge: ActingBadge,
     grants: list[Grant],
     on_holder: OnHolder,
     urls: PublicUrls,
+    now: datetime,
 ) -> Awarded:
     if not grants:
         return Awarded()
-    now = utcnow()
+    if on_holder == "conflict" and len(grants) == 1:
+        return Awarded(created=[await _insert_one(session, badge, grants[0], now, urls)])
     try:
         async with session.begin_nested():
-            rows = [_row(badge, grant, now) for grant in grants]
-            session.add_all(rows)
-        return Awarded(created=rows)
+            return Awarded(created=await _insert_rows(session, badge, grants, now))
     except IntegrityError:
         # Someone awarded one of these earners since we looked (or the slug is taken).
         pass
@@ -163,46 +186,82 @@ async def _insert(
     for grant in grants:
         try:
             async with session.begin_nested():
-                row = _row(badge, grant, now)
-                session.add(row)
-            awarded.created.append(row)
+                awarded.created += await _insert_rows(session, badge, [grant], now)
         except IntegrityError:
             holder = (await _live_instances(session, badge, [grant.email])).get(grant.email)
             if holder is None:
-                raise Conflict(
-                    "badgeInstance with that `slug` already exists", details={"slug": grant.slug}
-                ) from None
+                raise _slug_taken(grant) from None
             if on_holder == "conflict":
                 raise _already_awarded(badge, holder, urls) from None
             awarded.skipped.append(holder)
     return awarded
 
 
-def _row(badge: Badge, grant: Grant, now: datetime) -> BadgeInstance:
-    return BadgeInstance(
-        slug=grant.slug or secrets.token_hex(16),
-        badge=badge,
-        email=grant.email,
-        issued_on=grant.issued_on or now,
-        expires=grant.expires,
-        claim_code=grant.claim_code,
-        comment=grant.comment,
-        salt=secrets.token_hex(16),
-        live=True,
-        evidence=[
-            InstanceEvidence(url=url, narrative=narrative, position=position)
-            for position, (url, narrative) in enumerate(grant.evidence)
-        ],
+async def _insert_one(
+    session: AsyncSession, badge: ActingBadge, grant: Grant, now: datetime, urls: PublicUrls
+) -> Held:
+    """One earner's award without a SAVEPOINT: if the insert loses to a holder, the request
+    is a 409 and its transaction rolls back (the holder is looked up after that)."""
+    try:
+        [created] = await _insert_rows(session, badge, [grant], now)
+    except IntegrityError:
+        await session.rollback()
+        holder = (await _live_instances(session, badge, [grant.email])).get(grant.email)
+        if holder is None:
+            raise _slug_taken(grant) from None
+        raise _already_awarded(badge, holder, urls) from None
+    return created
+
+
+async def _insert_rows(
+    session: AsyncSession, badge: ActingBadge, grants: list[Grant], now: datetime
+) -> list[Held]:
+    """Insert one instance per grant (in one statement), then their evidence."""
+    rows = [_row(badge, grant, now) for grant in grants]
+    inserted = await session.execute(
+        insert(_instances).returning(_instances.c.id, _instances.c.slug, _instances.c.email),
+        rows,
     )
+    by_slug = {slug: Held(id, slug, email) for id, slug, email in inserted}
+    created = [by_slug[row["slug"]] for row in rows]
+    evidence = [
+        {"instance_id": held.id, "url": url, "narrative": narrative, "position": position}
+        for held, grant in zip(created, grants, strict=True)
+        for position, (url, narrative) in enumerate(grant.evidence)
+    ]
+    if evidence:
+        await session.execute(insert(_evidence), evidence)
+    return created
+
+
+def _row(badge: ActingBadge, grant: Grant, now: datetime) -> dict[str, Any]:
+    return {
+        "slug": grant.slug or secrets.token_hex(16),
+        "badge_id": badge.id,
+        "email": grant.email,
+        "issued_on": grant.issued_on or now,
+        "expires": grant.expires,
+        "claim_code": grant.claim_code,
+        "comment": grant.comment,
+        "salt": secrets.token_hex(16),
+        "live": True,
+        "created_at": now,
+    }
 
 
 async def _announce(
-    session: AsyncSession, badge: Badge, instances: list[BadgeInstance], urls: PublicUrls
+    session: AsyncSession,
+    badge: ActingBadge,
+    instances: list[Held],
+    grants: Sequence[Grant],
+    now: datetime,
+    urls: PublicUrls,
 ) -> None:
     """Queue one `award` event per new instance, naming the badge awarded."""
-    if not instances:
+    if not instances or not badge.award_webhooks:
         return
-    shown = badge_payload(badge, urls)
+    shown = badge.shown()
+    by_email = {grant.email: grant for grant in grants}
     await outbox.enqueue_many(
         session,
         system_id=badge.system_id,
@@ -213,20 +272,25 @@ async def _announce(
                 badge=shown,
                 email=instance.email,
                 assertion_url=assertion_url(instance.slug, urls),
-                issued_on=instance.issued_on,
-                comment=instance.comment,
+                issued_on=by_email[instance.email].issued_on or now,
+                comment=by_email[instance.email].comment,
             )
             for instance in instances
         ],
+        webhook_ids=badge.award_webhooks,
     )
 
 
-def _already_awarded(badge: Badge, holder: BadgeInstance, urls: PublicUrls) -> Conflict:
+def _slug_taken(grant: Grant) -> Conflict:
+    return Conflict("badgeInstance with that `slug` already exists", details={"slug": grant.slug})
+
+
+def _already_awarded(badge: ActingBadge, holder: Held, urls: PublicUrls) -> Conflict:
     return Conflict(
         f"User {holder.email} has already been awarded badge {badge.slug}",
         details={"assertionUrl": assertion_url(holder.slug, urls)},
     )
 
 
-def _refused(badge: Badge, message: str) -> ValidationFailed:
+def _refused(badge: ActingBadge, message: str) -> ValidationFailed:
     return ValidationFailed([{"field": "badge", "value": badge.slug, "message": message}], message)

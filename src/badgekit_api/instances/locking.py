@@ -13,6 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.models import Badge
 
 
-async def lock_badge(session: AsyncSession, badge: Badge) -> None:
+async def lock_badge(session: AsyncSession, badge_id: int) -> None:
     """Hold the badge row until commit, so awards that count its earners go one at a time."""
-    await session.execute(select(Badge.id).where(Badge.id == badge.id).with_for_update())
+    await session.execute(select(Badge.id).where(Badge.id == badge_id).with_for_update())

@@ -114,4 +114,4 @@ async def instances_by_id(session: AsyncSession, ids: list[int], origin: str) ->
     if not ids:
         return {}
     found = await session.execute(_BY_IDS, {"ids": ids, "origin": origin})
-    return dict(found.tuples().all())
+    return {row[0]: row[1] for row in found}

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from badgekit_api.badges.dependencies import BadgeDep
+from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeDep
+from badgekit_api.badges.queries import BADGE_IN_URL
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
 from badgekit_api.http.json_text import JsonText, object_response
@@ -24,7 +25,6 @@ from badgekit_api.instances.schemas import (
     InstanceList,
     InstanceRead,
     RevokeInput,
-    SkippedEarner,
 )
 from badgekit_api.instances.serializers import instance_read
 from badgekit_api.scopes.start import StartedDep, reads
@@ -53,39 +53,52 @@ async def list_badge_instances(
     return _listing([instance_read(instance, urls) for instance in instances], page_data)
 
 
-@router.post(INSTANCES, response_model=InstanceChanged, status_code=201)
+@router.post(INSTANCES, response_model=InstanceChanged, status_code=201, response_class=Response)
+@reads(BADGE_IN_URL)
 async def create_instance(
-    badge: BadgeDep,
-    response: Response,
+    badge: ActingBadgeDep,
     session: SessionDep,
     urls: PublicUrlsDep,
     data: InstanceCreate = Body(InstanceCreate),
-) -> InstanceChanged:
+) -> Response:
     """Award the badge to an earner; `Location` is the new assertion's URL."""
     instance = await instance_service.issue(session, badge, data, urls)
-    response.headers["Location"] = assertion_url(instance.slug, urls)
-    return InstanceChanged(status="created", instance=instance_read(instance, urls))
+    shown = await instance_queries.instances_by_id(session, [instance.id], urls.origin)
+    return object_response(
+        {"status": "created", "instance": JsonText(shown[instance.id])},
+        status_code=201,
+        headers={"Location": assertion_url(instance.slug, urls)},
+    )
 
 
-@router.post(f"{INSTANCES}/bulk", response_model=BulkIssued, status_code=201)
+@router.post(
+    f"{INSTANCES}/bulk", response_model=BulkIssued, status_code=201, response_class=Response
+)
+@reads(BADGE_IN_URL)
 async def create_instances_in_bulk(
-    badge: BadgeDep,
+    badge: ActingBadgeDep,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
     data: BulkInstanceCreate = Body(BulkInstanceCreate),
-) -> BulkIssued:
+) -> Response:
     """Award the badge to many earners in one transaction; those who hold it are skipped."""
     awarded = await instance_service.issue_bulk(
         session, badge, data, urls, max_emails=settings.max_bulk_emails
     )
-    return BulkIssued(
-        status="created",
-        instances=[instance_read(instance, urls) for instance in awarded.created],
-        skipped=[
-            SkippedEarner(email=held.email, assertion_url=assertion_url(held.slug, urls))
-            for held in awarded.skipped
-        ],
+    ids = [instance.id for instance in awarded.created]
+    shown = await instance_queries.instances_by_id(session, ids, urls.origin)
+    skipped = [
+        {"email": held.email, "assertionUrl": assertion_url(held.slug, urls)}
+        for held in awarded.skipped
+    ]
+    return object_response(
+        {
+            "status": "created",
+            "instances": JsonText("[" + ",".join(shown[id] for id in ids) + "]"),
+            "skipped": skipped,
+        },
+        status_code=201,
     )
 
 

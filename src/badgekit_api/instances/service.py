@@ -8,9 +8,10 @@ from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.http.urls import PublicUrls
-from badgekit_api.instances.awarding import Awarded, Grant
+from badgekit_api.instances.awarding import Awarded, Grant, Held
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
 from badgekit_api.instances.serializers import badge_payload
 from badgekit_api.milestones.acting import award_with_milestones
@@ -41,8 +42,8 @@ async def get(session: AsyncSession, badge: Badge, email: str) -> BadgeInstance:
 
 
 async def issue(
-    session: AsyncSession, badge: Badge, data: InstanceCreate, urls: PublicUrls
-) -> BadgeInstance:
+    session: AsyncSession, badge: ActingBadge, data: InstanceCreate, urls: PublicUrls
+) -> Held:
     """Award the badge to one earner (consuming the claim code when one is given)."""
     grant = Grant(
         email=data.email,
@@ -60,7 +61,7 @@ async def issue(
 
 async def issue_bulk(
     session: AsyncSession,
-    badge: Badge,
+    badge: ActingBadge,
     data: BulkInstanceCreate,
     urls: PublicUrls,
     *,

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
+from badgekit_api.badges.queries import ActingBadge, acting_badge_by_id
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, OnHolder, award
-from badgekit_api.models import Application, Badge, BadgeInstance, Milestone
+from badgekit_api.models import Application, BadgeInstance, Milestone
 from badgekit_api.models import milestone_support_badges as support
 
 ISSUE = "issue"
@@ -31,7 +31,7 @@ QUEUE_APPLICATION = "queue-application"
 
 async def award_with_milestones(
     session: AsyncSession,
-    badge: Badge,
+    badge: ActingBadge,
     grants: Sequence[Grant],
     urls: PublicUrls,
     *,
@@ -44,7 +44,11 @@ async def award_with_milestones(
     `chain` holds the badges being awarded further up this cascade: a milestone whose
     primary badge is one of them is not followed, so cyclic milestones terminate.
     """
-    milestones = await _lock_milestones_supported_by(session, badge)
+    # Most badges count towards no milestone: the start statement said so, and then there
+    # is nothing to lock or check.
+    milestones = (
+        await _lock_milestones_supported_by(session, badge) if badge.supports_milestones else []
+    )
     awarded = await award(session, badge, grants, urls, on_holder=on_holder, automatic=automatic)
     earners = [instance.email for instance in awarded.created]
     chain = chain | {badge.id}
@@ -54,7 +58,7 @@ async def award_with_milestones(
         eligible = await _completed_by(session, milestone, earners)
         if not eligible:
             continue
-        primary = await _primary_badge(session, milestone)
+        primary = await acting_badge_by_id(session, milestone.primary_badge_id, urls.origin)
         if milestone.action == QUEUE_APPLICATION:
             await _queue_applications(session, primary, eligible)
         else:
@@ -70,7 +74,9 @@ async def award_with_milestones(
     return awarded
 
 
-async def _lock_milestones_supported_by(session: AsyncSession, badge: Badge) -> list[Milestone]:
+async def _lock_milestones_supported_by(
+    session: AsyncSession, badge: ActingBadge
+) -> list[Milestone]:
     supported_ids = select(support.c.milestone_id).where(support.c.badge_id == badge.id)
     milestones = await session.scalars(
         select(Milestone)
@@ -99,15 +105,9 @@ async def _completed_by(
     return [email for email in earners if counts.get(email, 0) >= milestone.number_required]
 
 
-async def _primary_badge(session: AsyncSession, milestone: Milestone) -> Badge:
-    primary = await session.scalar(
-        select(Badge).options(*BADGE_LOAD_OPTIONS).where(Badge.id == milestone.primary_badge_id)
-    )
-    assert primary is not None  # the foreign key cascades deletes
-    return primary
-
-
-async def _queue_applications(session: AsyncSession, badge: Badge, learners: Sequence[str]) -> None:
+async def _queue_applications(
+    session: AsyncSession, badge: ActingBadge, learners: Sequence[str]
+) -> None:
     """File an application for `badge` for each learner who neither holds it nor has one
     waiting to be processed."""
     if badge.archived:

@@ -36,7 +36,12 @@ async def enqueue(
 
 
 async def enqueue_many(
-    session: AsyncSession, *, system_id: int, action: str, payloads: Sequence[dict[str, Any]]
+    session: AsyncSession,
+    *,
+    system_id: int,
+    action: str,
+    payloads: Sequence[dict[str, Any]],
+    webhook_ids: Sequence[int] | None = None,
 ) -> list[str]:
     """Queue each payload, in order, for every active webhook of the system that wants
     `action`: one lookup of the webhooks and one batched insert however many there are
@@ -51,12 +56,8 @@ async def enqueue_many(
             raise ValueError(f"payload action {payload.get('action')!r} is not {action!r}")
     if not payloads:
         return []
-    subscribed = await session.execute(
-        select(Webhook.id, Webhook.events)
-        .where(Webhook.system_id == system_id, Webhook.active.is_(True))
-        .order_by(Webhook.id)
-    )
-    webhook_ids = [webhook_id for webhook_id, events in subscribed if action in events.split(",")]
+    if webhook_ids is None:
+        webhook_ids = await subscribed(session, system_id, action)
     if not webhook_ids:
         return []
     rows: list[dict[str, Any]] = []
@@ -80,6 +81,16 @@ async def enqueue_many(
     await session.execute(insert(WebhookEvent), rows)
     _wake_workers_after_commit(session)
     return [row["id"] for row in rows]
+
+
+async def subscribed(session: AsyncSession, system_id: int, action: str) -> list[int]:
+    """The system's active webhooks that hear of `action`, in id order."""
+    found = await session.execute(
+        select(Webhook.id, Webhook.events)
+        .where(Webhook.system_id == system_id, Webhook.active.is_(True))
+        .order_by(Webhook.id)
+    )
+    return [webhook_id for webhook_id, events in found if action in events.split(",")]
 
 
 def on_commit(callback: Callable[[], None]) -> Callable[[], None]:
