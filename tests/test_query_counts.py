@@ -131,9 +131,9 @@ async def test_claim(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
         engine,
         lambda: client.post(f"{codes}/open-sesame/claim", json={"email": "a@example.org"}),
     )
-    # 3 containers, the badge, its 5 lists in one, then one UPDATE ... RETURNING where the
-    # database has it (MariaDB: find, update, read back)
-    assert count == CONTAINERS + (3 if engine.dialect.update_returning else 5)
+    # the start (key, containers, the badge as JSON), then one UPDATE ... RETURNING where
+    # the database has it (MariaDB: find, update, read back)
+    assert count == (2 if engine.dialect.update_returning else 4)
 
 
 async def test_a_valid_request_never_reads_the_failure_counters(
@@ -180,8 +180,9 @@ async def test_submit_application(client: httpx.AsyncClient, engine: AsyncEngine
     count = await _statements(
         engine, lambda: client.post(f"{PROGRAM}/badges/badge-2/applications", json=body), 201
     )
-    # 3 containers, the badge, its 5 lists in one, the application, its evidence
-    assert count == CONTAINERS + 4
+    # the start (key, containers, the badge), the application with its evidence (one
+    # statement on PostgreSQL, a data-modifying CTE; two elsewhere), the answer read back
+    assert count == (3 if engine.dialect.name == "postgresql" else 4)
 
 
 async def test_a_bulk_award_costs_the_same_for_3_or_30_earners(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 from sqlalchemy import Select
 
+from badgekit_api.applications import queries as application_queries
 from badgekit_api.applications import service as application_service
 from badgekit_api.applications.dependencies import ApplicationDep, EvidenceLimitsDep
 from badgekit_api.applications.filters import ApplicationFiltersDep
@@ -18,14 +19,16 @@ from badgekit_api.applications.schemas import (
     ApplicationUpdate,
 )
 from badgekit_api.applications.serializers import application_read
-from badgekit_api.badges.dependencies import BadgeDep
-from badgekit_api.badges.links import badge_path
+from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeDep
+from badgekit_api.badges.queries import BADGE_IN_URL
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
+from badgekit_api.http.json_text import JsonText, object_response
 from badgekit_api.http.pagination import Page, PageDep, fetch_page
 from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
 from badgekit_api.models import Application
 from badgekit_api.scopes import CurrentScope
+from badgekit_api.scopes.start import reads
 
 router = APIRouter(tags=["applications"])
 
@@ -78,19 +81,23 @@ async def list_badge_applications(
     return await _listing(session, statement, page, urls)
 
 
-@router.post(ONE_BADGE, response_model=ApplicationChanged, status_code=201)
+@router.post(ONE_BADGE, response_model=ApplicationChanged, status_code=201, response_class=Response)
+@reads(BADGE_IN_URL)
 async def create_application(
-    badge: BadgeDep,
-    response: Response,
+    badge: ActingBadgeDep,
     session: SessionDep,
     limits: EvidenceLimitsDep,
     urls: PublicUrlsDep,
     data: ApplicationCreate = Body(ApplicationCreate),
-) -> ApplicationChanged:
+) -> Response:
     """Submit a learner's application for the badge, with its evidence."""
-    application = await application_service.create(session, badge, data, limits)
-    response.headers["Location"] = f"{badge_path(badge)}/applications/{application.slug}"
-    return _changed("created", application, urls)
+    application_id, slug = await application_service.create(session, badge, data, limits)
+    shown = await application_queries.application_by_id(session, application_id, urls.origin)
+    return object_response(
+        {"status": "created", "application": JsonText(shown)},
+        status_code=201,
+        headers={"Location": f"{badge.path()}/applications/{slug}"},
+    )
 
 
 @router.get(ONE_APPLICATION, response_model=ApplicationEnvelope)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, cast, column, insert, select, true, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.applications.assignment import assign
 from badgekit_api.applications.evidence import EvidenceLimits, drop_uploads, evidence_rows
 from badgekit_api.applications.filters import ApplicationFilters
+from badgekit_api.applications.queries import APPLICATIONS, EVIDENCE
 from badgekit_api.applications.schemas import ApplicationCreate, ApplicationUpdate
 from badgekit_api.applications.serializers import APPLICATION_LOAD_OPTIONS
 from badgekit_api.badges import service as badge_service
+from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.errors import NotFound, ValidationFailed
-from badgekit_api.models import Application, Badge
+from badgekit_api.models import Application, ApplicationEvidence, Badge
+from badgekit_api.models.base import utcnow
 from badgekit_api.scopes import Scope
 
 
@@ -67,24 +71,81 @@ async def reload(session: AsyncSession, application: Application) -> Application
 
 
 async def create(
-    session: AsyncSession, badge: Badge, data: ApplicationCreate, limits: EvidenceLimits
-) -> Application:
-    """A new application for the badge."""
-    application = Application(
-        slug=new_slug(),
-        badge_id=badge.id,
-        learner=data.learner,
-        assigned_to=data.assigned_to,
-        assigned_expiration=data.assigned_expiration,
-        processed=None,
+    session: AsyncSession, badge: ActingBadge, data: ApplicationCreate, limits: EvidenceLimits
+) -> tuple[int, str]:
+    """A new application for the badge: its id and slug. Written with Core inserts; on
+    PostgreSQL the application and its evidence are one statement (the evidence insert
+    takes the new id from the application's in a data-modifying CTE)."""
+    evidence = await evidence_rows(data.evidence, limits)
+    slug = new_slug()
+    application = {
+        "slug": slug,
+        "badge_id": badge.id,
+        "learner": data.learner,
+        "assigned_to": data.assigned_to,
+        "assigned_expiration": data.assigned_expiration,
+        "processed": None,
+        "created_at": utcnow(),
+    }
+    given = [
+        await _evidence_values(session, row, position) for position, row in enumerate(evidence)
+    ]
+    new = insert(APPLICATIONS).values(application).returning(APPLICATIONS.c.id)
+    if not given:
+        return (await session.execute(new)).scalar_one(), slug
+    if session.get_bind().dialect.name == "postgresql":
+        return await _insert_with_evidence(session, new, given), slug
+    application_id = (await session.execute(new)).scalar_one()
+    await session.execute(
+        insert(EVIDENCE), [{**item, "application_id": application_id} for item in given]
     )
-    # Everything the response shows is in hand (the URL's badge comes fully loaded), so
-    # attach it rather than read the application and its badge back after the insert.
-    application.badge = badge
-    application.evidence = await evidence_rows(data.evidence, limits)
-    session.add(application)
-    await session.flush()
-    return application
+    return application_id, slug
+
+
+_EVIDENCE_COLUMNS = ("position", "url", "media_type", "reflection", "image_id")
+
+
+async def _evidence_values(
+    session: AsyncSession, row: ApplicationEvidence, position: int
+) -> dict[str, Any]:
+    """An evidence row's columns; an uploaded file is stored first, for its image id."""
+    image_id = None
+    if row.image is not None:
+        session.add(row.image)
+        await session.flush()
+        image_id = row.image.id
+    return {
+        "position": position,
+        "url": row.url,
+        "media_type": row.media_type,
+        "reflection": row.reflection,
+        "image_id": image_id,
+    }
+
+
+async def _insert_with_evidence(
+    session: AsyncSession, new: Any, given: list[dict[str, Any]]
+) -> int:
+    created = new.cte("new_application")
+    table = EVIDENCE.c
+    rows = values(
+        *(column(name, table[name].type) for name in _EVIDENCE_COLUMNS), name="given"
+    ).data([tuple(item[name] for name in _EVIDENCE_COLUMNS) for item in given])
+    statement = (
+        insert(EVIDENCE)
+        .from_select(
+            ["application_id", *_EVIDENCE_COLUMNS],
+            # Typed: a VALUES column of NULLs only would be text to PostgreSQL.
+            select(
+                created.c.id,
+                *(cast(rows.c[name], table[name].type) for name in _EVIDENCE_COLUMNS),
+            ).select_from(created.join(rows, true())),
+        )
+        .returning(EVIDENCE.c.application_id)
+        .add_cte(created)
+    )
+    application_id: int = (await session.execute(statement)).scalars().first()
+    return application_id
 
 
 async def update(

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from badgekit_api.badges.links import badge_path_of
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
 from badgekit_api.errors import NotFound
 from badgekit_api.http.pagination import page_of
@@ -240,6 +241,17 @@ class ActingBadge:
             supports_milestones=facts["supportsMilestones"],
             award_webhooks=tuple(facts["awardWebhooks"]),
             document=document,
+        )
+
+    def path(self) -> str:
+        """The badge's API path at its own level."""
+        shown = self.shown()
+        issuer, program = shown["issuer"], shown["program"]
+        return badge_path_of(
+            shown["system"]["slug"],
+            issuer["slug"] if issuer else None,
+            program["slug"] if program else None,
+            self.slug,
         )
 
     def shown(self) -> dict[str, Any]:

@@ -7,8 +7,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from badgekit_api.badges.dependencies import BadgeDep
+from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeDep
 from badgekit_api.badges.links import badge_path
+from badgekit_api.badges.queries import BADGE_IN_URL
 from badgekit_api.badges.serializers import badge_read
 from badgekit_api.claim_codes import service as claim_code_service
 from badgekit_api.claim_codes.guard import limit_failed_claims
@@ -23,9 +24,11 @@ from badgekit_api.claim_codes.schemas import (
 )
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
+from badgekit_api.http.json_text import JsonText, object_response
 from badgekit_api.http.pagination import PageDep, fetch_page
 from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
 from badgekit_api.models import Badge, ClaimCode
+from badgekit_api.scopes.start import reads
 
 router = APIRouter(prefix="/badges/{badge_slug}/codes", tags=["claim codes"])
 
@@ -132,15 +135,22 @@ async def delete_claim_code(
 @router.post(
     "/{code}/claim",
     response_model=ClaimCodeChanged,
+    response_class=Response,
     dependencies=[Depends(limit_failed_claims, scope="function")],
 )
+@reads(BADGE_IN_URL)
 async def claim_code(
-    badge: BadgeDep,
+    badge: ActingBadgeDep,
     session: SessionDep,
-    urls: PublicUrlsDep,
     code: str = CodePath,
     data: ClaimInput = Body(ClaimInput),
-) -> ClaimCodeChanged:
+) -> Response:
     """Claim a code for `email`. A single-use code can be claimed once (400 after that)."""
     claimed = await claim_code_service.claim(session, badge, code, data.email)
-    return _changed("updated", claimed, badge, urls)
+    return object_response(
+        {
+            "status": "updated",
+            "claimCode": _code_read(claimed).model_dump(mode="json", by_alias=True),
+            "badge": JsonText(badge.document),
+        }
+    )
