@@ -92,6 +92,22 @@ async def test_public_assertion(
     assert await _statements(engine, lambda: anon.get(f"/public/assertions/{uid}")) == 1
 
 
+async def test_the_badge_page_and_the_badge_class(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    instance = await award(client, "program", "badge-2")
+    page = instance["assertionUrl"].replace("http://testserver", "")
+    html = {"Accept": "text/html"}
+    # one statement: the assertion's facts with its whole badge
+    assert await _statements(engine, lambda: anon.get(page, headers=html)) == 1
+    badge_class = f"/public{PROGRAM}/badges/badge-2"
+    # one statement: the containers and the badge
+    assert await _statements(engine, lambda: anon.get(badge_class)) == 1
+    assert await _statements(engine, lambda: anon.get(f"{badge_class}?v=2")) == 1
+
+
 async def test_an_earners_instances_cost_the_same_for_1_or_6_badges(
     client: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:

@@ -12,7 +12,7 @@ from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.query_flags import either_flag
 from badgekit_api.models import Badge
-from badgekit_api.scopes import CurrentScope, PublicScope
+from badgekit_api.scopes import CurrentScope
 from badgekit_api.scopes.start import StartedDep
 
 BadgeSlug = Annotated[str, Path(description="The badge's slug")]
@@ -25,14 +25,6 @@ async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: Se
 
 
 BadgeDep = Annotated[Badge, Depends(badge_in_scope)]
-
-
-async def public_badge(badge_slug: BadgeSlug, scope: PublicScope, session: SessionDep) -> Badge:
-    """The badge named in a public URL, in the URL's container or below it; 404 otherwise."""
-    return await badge_service.get_shown(session, scope, badge_slug)
-
-
-PublicBadgeDep = Annotated[Badge, Depends(public_badge)]
 
 
 async def acting_badge(badge_slug: BadgeSlug, started: StartedDep) -> ActingBadge:

@@ -1,9 +1,9 @@
 """Assertions: one awarded badge as Open Badges 1.0 and 2.0 documents, and the body of a
 revoked one.
 
-The documents are written from `AssertionFacts`, what they show of an award: read as one
-plain row for the JSON documents, the most requested public URL (`service.py`), or taken
-from a loaded instance where the badge page or a baked image has one anyway (`facts_of`).
+The documents, the badge page and the baked images are written from `AssertionFacts`,
+what they show of an award, read as one JSON object in the request's start statement
+(`service.py`): the one read path of an assertion.
 """
 
 from __future__ import annotations
@@ -12,14 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from badgekit_api.badges.links import badge_class_url
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.models import BadgeInstance
-from badgekit_api.openbadges.baking import bakeable_extension
 from badgekit_api.openbadges.formats import CONTEXT_V2, identity_hash, unix_seconds
-from badgekit_api.openbadges.links import baked_image_url, v2
+from badgekit_api.openbadges.links import v2
 from badgekit_api.timestamps import iso_millis
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeImage:
+    """The badge's image, as baking needs it."""
+
+    slug: str
+    url: str | None  # an image hosted elsewhere (then we hold no bytes)
+    mimetype: str | None
+    sha256: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,32 +43,9 @@ class AssertionFacts:
     badge_class_url: str  # the Open Badges 1.0 badge class
     baked_image_url: str | None  # when the badge image can be baked
     evidence: tuple[tuple[str | None, str | None], ...]  # (url, narrative) in order
-
-
-def is_revoked(instance: BadgeInstance) -> bool:
-    return instance.revoked_at is not None or not instance.live
-
-
-def baked_url(instance: BadgeInstance, urls: PublicUrls) -> str | None:
-    """The baked badge image, when the badge image can be baked."""
-    extension = bakeable_extension(instance.badge.image)
-    return baked_image_url(instance.slug, extension, urls) if extension else None
-
-
-def facts_of(instance: BadgeInstance, urls: PublicUrls) -> AssertionFacts:
-    """The facts of an instance loaded with its badge, image, containers and evidence."""
-    return AssertionFacts(
-        uid=instance.slug,
-        email=instance.email,
-        salt=instance.salt,
-        issued_on=instance.issued_on,
-        expires=instance.expires,
-        revoked=is_revoked(instance),
-        revocation_reason=instance.revocation_reason,
-        badge_class_url=badge_class_url(instance.badge, urls),
-        baked_image_url=baked_url(instance, urls),
-        evidence=tuple((item.url, item.narrative) for item in instance.evidence),
-    )
+    revoked_at: datetime | None = None
+    image: BadgeImage | None = None
+    badge: dict[str, Any] | None = None  # the badge's wire object, read for the badge page
 
 
 def assertion_v1(facts: AssertionFacts, urls: PublicUrls) -> dict[str, Any]:

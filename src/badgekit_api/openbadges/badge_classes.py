@@ -5,73 +5,88 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from badgekit_api.badges.links import badge_class_url
-from badgekit_api.badges.schemas import CriterionRead
-from badgekit_api.badges.serializers import badge_lists
+from badgekit_api.badges.links import badge_path_of, container_path
 from badgekit_api.http.urls import PublicUrls
-from badgekit_api.images.service import image_url
-from badgekit_api.models import Badge
 from badgekit_api.openbadges.formats import CONTEXT_V2
-from badgekit_api.openbadges.links import badge_issuer_url, v2
+from badgekit_api.openbadges.links import v2
 
 
-def badge_class_v1(badge: Badge, urls: PublicUrls) -> dict[str, Any]:
-    """The original's badge class; `description` is the consumer description."""
-    lists = badge_lists(badge)
+def badge_class_v1(badge: dict[str, Any], urls: PublicUrls) -> dict[str, Any]:
+    """The original's badge class of a badge (its wire object); `description` is the
+    consumer description."""
     document: dict[str, Any] = {
-        "name": badge.name,
-        "description": badge.consumer_description,
-        "image": image_url(badge.image, urls),
-        "criteria": badge.criteria_url,
-        "issuer": badge_issuer_url(badge, urls),
+        "name": badge["name"],
+        "description": badge["consumerDescription"],
+        "image": badge["imageUrl"],
+        "criteria": badge["criteriaUrl"],
+        "issuer": _issuer_url(badge, urls),
         "alignment": [
-            _without_none({"name": item.name, "url": item.url, "description": item.description})
-            for item in lists.alignments
+            _without_none(
+                {"name": item["name"], "url": item["url"], "description": item["description"]}
+            )
+            for item in badge["alignments"]
         ],
-        "tags": [tag.value for tag in lists.tags],
+        "tags": [tag["value"] for tag in badge["tags"]],
     }
     return _without_none(document)
 
 
-def badge_class_v2(badge: Badge, urls: PublicUrls) -> dict[str, Any]:
-    lists = badge_lists(badge)
-    criteria = {"id": badge.criteria_url}
-    narrative = criteria_narrative(lists.criteria)
+def badge_class_v2(badge: dict[str, Any], urls: PublicUrls) -> dict[str, Any]:
+    criteria = {"id": badge["criteriaUrl"]}
+    narrative = criteria_narrative(badge["criteria"])
     if narrative:
         criteria["narrative"] = narrative
     document: dict[str, Any] = {
         "@context": CONTEXT_V2,
         "type": "BadgeClass",
-        "id": v2(badge_class_url(badge, urls)),
-        "name": badge.name,
-        "description": badge.consumer_description,
-        "image": image_url(badge.image, urls),
+        "id": v2(urls.absolute("/public" + _path(badge))),
+        "name": badge["name"],
+        "description": badge["consumerDescription"],
+        "image": badge["imageUrl"],
         "criteria": criteria,
-        "issuer": v2(badge_issuer_url(badge, urls)),
+        "issuer": v2(_issuer_url(badge, urls)),
         "alignment": [
             _without_none(
                 {
-                    "targetName": item.name,
-                    "targetUrl": item.url,
-                    "targetDescription": item.description,
+                    "targetName": item["name"],
+                    "targetUrl": item["url"],
+                    "targetDescription": item["description"],
                 }
             )
-            for item in lists.alignments
+            for item in badge["alignments"]
         ],
-        "tags": [tag.value for tag in lists.tags],
+        "tags": [tag["value"] for tag in badge["tags"]],
     }
     return _without_none(document)
 
 
-def criteria_narrative(criteria: Sequence[CriterionRead]) -> str | None:
+def _slugs(badge: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    issuer, program = badge["issuer"], badge["program"]
+    return (
+        badge["system"]["slug"],
+        issuer["slug"] if issuer else None,
+        program["slug"] if program else None,
+    )
+
+
+def _path(badge: dict[str, Any]) -> str:
+    return badge_path_of(*_slugs(badge), badge["slug"])
+
+
+def _issuer_url(badge: dict[str, Any], urls: PublicUrls) -> str:
+    """The profile of the badge's own (deepest) container, which issues it."""
+    return urls.absolute("/public" + container_path(*_slugs(badge)))
+
+
+def criteria_narrative(criteria: Sequence[dict[str, Any]]) -> str | None:
     """The criteria list as a Markdown list; required ones say so, notes follow."""
     lines = []
     for criterion in criteria:
-        line = f"- {criterion.description}"
-        if criterion.required:
+        line = f"- {criterion['description']}"
+        if criterion["required"]:
             line += " (required)"
-        if criterion.note:
-            line += f"\n  {criterion.note}"
+        if criterion["note"]:
+            line += f"\n  {criterion['note']}"
         lines.append(line)
     return "\n".join(lines) or None
 

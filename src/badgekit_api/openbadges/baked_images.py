@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.errors import BadgeKitError
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.models import BadgeInstance
 from badgekit_api.openbadges import service
-from badgekit_api.openbadges.baking import BakingError, bake, bakeable_extension
+from badgekit_api.openbadges.assertions import AssertionFacts, BadgeImage
+from badgekit_api.openbadges.baking import BakingError, bake, stored_extension
 
 
 class ImageNotBakeable(BadgeKitError):
@@ -39,24 +39,24 @@ class BakedImage:
     etag: str
 
 
-def baked_image_of(instance: BadgeInstance, urls: PublicUrls) -> BakedImage:
+def baked_image_of(facts: AssertionFacts, urls: PublicUrls) -> BakedImage:
     """What baking this assertion's image gives (its type and validator), before baking it."""
-    image = instance.badge.image
-    extension = bakeable_extension(image)
+    image = facts.image
+    extension = stored_extension(image.url, image.mimetype) if image else None
     if image is None or extension is None:
-        raise ImageNotBakeable(_why_not(instance))
+        raise ImageNotBakeable(_why_not(image))
     assert image.mimetype is not None
     # The bytes depend only on the stored image and the URL baked into it.
-    stamp = f"{image.sha256}\n{assertion_url(instance.slug, urls)}".encode()
+    stamp = f"{image.sha256}\n{assertion_url(facts.uid, urls)}".encode()
     return BakedImage(extension, image.mimetype, f'"{hashlib.sha256(stamp).hexdigest()}"')
 
 
-async def bake_image(session: AsyncSession, instance: BadgeInstance, urls: PublicUrls) -> bytes:
+async def bake_image(session: AsyncSession, facts: AssertionFacts, urls: PublicUrls) -> bytes:
     """The badge image with the hosted assertion URL baked in."""
-    image = instance.badge.image
+    image = facts.image
     assert image is not None and image.mimetype is not None
-    data = await service.image_bytes(session, image)
-    url = assertion_url(instance.slug, urls)
+    data = await service.image_bytes(session, image.slug)
+    url = assertion_url(facts.uid, urls)
     try:
         return await to_thread.run_sync(bake, data, image.mimetype, url, limiter=_limiter())
     except BakingError as error:
@@ -73,8 +73,7 @@ def _limiter() -> CapacityLimiter:
         return limiter
 
 
-def _why_not(instance: BadgeInstance) -> str:
-    image = instance.badge.image
+def _why_not(image: BadgeImage | None) -> str:
     if image is None:
         return "This badge has no image to bake"
     if image.url:

@@ -13,7 +13,6 @@ import zlib
 from xml.sax.saxutils import quoteattr
 
 from badgekit_api.images.svg_scan import end_of_end_tag, find_element, start_tag_at, svg_root
-from badgekit_api.models import Image
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG = "image/png"
@@ -28,16 +27,9 @@ class BakingError(Exception):
     """The stored image is not a well-formed PNG or SVG."""
 
 
-def bakeable_extension(image: Image | None) -> str | None:
-    """`png` or `svg` when we hold the image's bytes in a format that can be baked."""
-    if image is None:
-        return None
-    return stored_extension(image.url, image.mimetype)
-
-
 def stored_extension(url: str | None, mimetype: str | None) -> str | None:
-    """`bakeable_extension` of an image with this link (None when we hold its bytes) and
-    media type."""
+    """`png` or `svg` when we hold the bytes of an image with this link (None when we hold
+    its bytes) and media type in a format that can be baked."""
     return None if url else EXTENSIONS.get(mimetype or "")
 
 

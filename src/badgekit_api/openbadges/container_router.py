@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
 
-from badgekit_api.badges.dependencies import PublicBadgeDep
+from badgekit_api.badges.dependencies import BadgeSlug
+from badgekit_api.badges.queries import ONE_BADGE
 from badgekit_api.db.database import SessionDep
+from badgekit_api.errors import NotFound
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.openbadges import service
 from badgekit_api.openbadges.badge_classes import badge_class_v1, badge_class_v2
@@ -17,6 +20,7 @@ from badgekit_api.openbadges.negotiation import Version, choose, parse_accept, v
 from badgekit_api.openbadges.profiles import profile_v1, profile_v2, revocation_list
 from badgekit_api.openbadges.responses import document_response
 from badgekit_api.scopes import PublicScope
+from badgekit_api.scopes.start import PublicStartedDep, reads
 
 router = APIRouter(tags=["open badges"])
 
@@ -55,11 +59,20 @@ async def get_revocation_list(
 
 
 @router.get("/badges/{badge_slug}", response_class=Response, responses=RESPONSES)
+@reads(ONE_BADGE)
 async def get_badge_class(
-    badge: PublicBadgeDep, request: Request, urls: PublicUrlsDep, version: VersionQuery = None
+    badge_slug: BadgeSlug,
+    started: PublicStartedDep,
+    request: Request,
+    urls: PublicUrlsDep,
+    version: VersionQuery = None,
 ) -> Response:
     """The badge class of a badge in this container or below it."""
     choice = choose(request.headers.get("accept"), version)
+    assert started.row is not None
+    if started.row.badge is None:
+        raise NotFound.for_field("badge", "slug", badge_slug)
+    badge = orjson.loads(started.row.badge)
     if choice.version is Version.OB2:
         return document_response(badge_class_v2(badge, urls), choice.media_type, request=request)
     return document_response(badge_class_v1(badge, urls), choice.media_type, request=request)

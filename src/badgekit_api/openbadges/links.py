@@ -10,7 +10,6 @@ from __future__ import annotations
 from badgekit_api.badges.links import container_path
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_path
-from badgekit_api.models import Badge
 from badgekit_api.scopes.containers import Identified
 
 V2_QUERY = "?v=2"
@@ -37,11 +36,6 @@ def profile_url(
     system: Identified, issuer: Identified | None, program: Identified | None, urls: PublicUrls
 ) -> str:
     return urls.absolute(profile_path(system, issuer, program))
-
-
-def badge_issuer_url(badge: Badge, urls: PublicUrls) -> str:
-    """The profile of the badge's own (deepest) container, which issues it."""
-    return profile_url(badge.system, badge.issuer, badge.program, urls)
 
 
 def revocation_list_url(

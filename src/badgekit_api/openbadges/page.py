@@ -15,12 +15,9 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from badgekit_api.badges.links import badge_class_url
 from badgekit_api.http.urls import PublicUrls
-from badgekit_api.images.service import image_url
 from badgekit_api.instances.links import assertion_url
-from badgekit_api.models import BadgeInstance, Issuer, Program, System
-from badgekit_api.openbadges.assertions import baked_url, is_revoked
+from badgekit_api.openbadges.assertions import AssertionFacts
 from badgekit_api.openbadges.links import v2
 from badgekit_api.openbadges.profiles import organization
 from badgekit_api.scopes import Scope
@@ -68,46 +65,43 @@ def web_link(url: str | None) -> str | None:
     return None
 
 
-def status_of(instance: BadgeInstance, now: datetime) -> str:
-    if is_revoked(instance):
+def status_of(facts: AssertionFacts, now: datetime) -> str:
+    if facts.revoked:
         return "revoked"
-    if instance.expires is not None and instance.expires <= now:
+    if facts.expires is not None and facts.expires <= now:
         return "expired"
     return "valid"
 
 
-def _shown(container: System | Issuer | Program | None, urls: PublicUrls) -> Any:
-    if container is None:
-        return None
-    return Container(
-        id=container.id,
-        slug=container.slug,
-        url=container.url,
-        name=container.name,
-        description=container.description,
-        email=container.email,
-        image_url=image_url(container.image, urls),
+def _issuer(badge: dict[str, Any]) -> dict[str, Any]:
+    """The badge's issuing organization, from its containers as the badge shows them."""
+    system, issuer, program = (
+        Container.from_document(badge[level]) if badge[level] else None
+        for level in ("system", "issuer", "program")
     )
+    assert system is not None  # every badge belongs to a system
+    return organization(Scope(system, issuer, program))
 
 
-def render(instance: BadgeInstance, urls: PublicUrls, now: datetime | None = None) -> str:
-    """The HTML page of an assertion, revoked and expired ones included."""
-    badge = instance.badge
-    containers = (badge.system, badge.issuer, badge.program)
-    issuer = organization(Scope(*(_shown(container, urls) for container in containers)))
-    plain_url = assertion_url(instance.slug, urls)
+def render(facts: AssertionFacts, urls: PublicUrls, now: datetime | None = None) -> str:
+    """The HTML page of an assertion (its facts read with the badge), revoked and expired
+    ones included."""
+    badge = facts.badge
+    assert badge is not None, "the badge page reads the assertion with its badge"
+    issuer = _issuer(badge)
+    plain_url = assertion_url(facts.uid, urls)
     downloads = [
         Link("Open Badges 1.0 assertion (JSON)", f"{plain_url}?v=1"),
         Link("Open Badges 2.0 assertion (JSON-LD)", v2(plain_url)),
-        Link("Badge class (JSON)", badge_class_url(badge, urls)),
+        Link("Badge class (JSON)", facts.badge_class_url),
     ]
-    baked = baked_url(instance, urls)
-    if baked and not is_revoked(instance):
+    baked = facts.baked_image_url
+    if baked and not facts.revoked:
         downloads.append(Link(f"Baked badge image ({baked.rsplit('.', 1)[-1].upper()})", baked))
     evidence = [
-        (web_link(item.url), item.narrative)
-        for item in instance.evidence
-        if web_link(item.url) or item.narrative
+        (web_link(url), narrative)
+        for url, narrative in facts.evidence
+        if web_link(url) or narrative
     ]
     template = _templates.get_template("assertion.html")
     return template.render(
@@ -115,16 +109,16 @@ def render(instance: BadgeInstance, urls: PublicUrls, now: datetime | None = Non
         page_url=plain_url,
         json_ld_url=v2(plain_url),
         json_url=f"{plain_url}?v=1",
-        status=status_of(instance, now or datetime.now(UTC)),
+        status=status_of(facts, now or datetime.now(UTC)),
         badge=badge,
-        image=image_url(badge.image, urls),
-        criteria_url=web_link(badge.criteria_url),
+        image=badge["imageUrl"],
+        criteria_url=web_link(badge["criteriaUrl"]),
         issuer_name=issuer.get("name", ""),
         issuer_url=web_link(issuer.get("url")),
-        issued_on=Moment.of(instance.issued_on),
-        expires=Moment.of(instance.expires) if instance.expires else None,
-        revoked_at=Moment.of(instance.revoked_at) if instance.revoked_at else None,
-        revocation_reason=instance.revocation_reason,
+        issued_on=Moment.of(facts.issued_on),
+        expires=Moment.of(facts.expires) if facts.expires else None,
+        revoked_at=Moment.of(facts.revoked_at) if facts.revoked_at else None,
+        revocation_reason=facts.revocation_reason,
         evidence=evidence,
         downloads=downloads,
     )

@@ -11,19 +11,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from badgekit_api.db.database import SessionDep
-from badgekit_api.errors import NotFound
 from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
 from badgekit_api.images.router import SVG_POLICY
 from badgekit_api.instances.links import assertion_path
-from badgekit_api.models import BadgeInstance
 from badgekit_api.openbadges import page, service
-from badgekit_api.openbadges.assertions import (
-    AssertionFacts,
-    document_of,
-    facts_of,
-    is_revoked,
-    revoked_v1,
-)
+from badgekit_api.openbadges.assertions import AssertionFacts, document_of, revoked_v1
 from badgekit_api.openbadges.baked_images import bake_image, baked_image_of
 from badgekit_api.openbadges.negotiation import JSON, Choice, Version, choose
 from badgekit_api.openbadges.responses import OPEN_TO_ALL, document_response
@@ -56,20 +48,32 @@ IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.get("/assertions/{uid}.png", response_class=Response, responses=IMAGE_RESPONSES)
+@router.get(
+    "/assertions/{uid}.png",
+    response_class=Response,
+    responses=IMAGE_RESPONSES,
+    dependencies=[Depends(public_start)],
+)
+@reads(service.BAKED_PNG)
 async def get_baked_png(
-    uid: Uid, request: Request, session: SessionDep, urls: PublicUrlsDep
+    uid: Uid, request: Request, session: SessionDep, started: PublicStartedDep, urls: PublicUrlsDep
 ) -> Response:
     """The badge image (PNG) with this assertion's URL baked into an `iTXt` chunk."""
-    return await _baked_or_assertion(uid, "png", request, session, urls)
+    return await _baked_or_assertion(uid, "png", request, session, started, urls)
 
 
-@router.get("/assertions/{uid}.svg", response_class=Response, responses=IMAGE_RESPONSES)
+@router.get(
+    "/assertions/{uid}.svg",
+    response_class=Response,
+    responses=IMAGE_RESPONSES,
+    dependencies=[Depends(public_start)],
+)
+@reads(service.BAKED_SVG)
 async def get_baked_svg(
-    uid: Uid, request: Request, session: SessionDep, urls: PublicUrlsDep
+    uid: Uid, request: Request, session: SessionDep, started: PublicStartedDep, urls: PublicUrlsDep
 ) -> Response:
     """The badge image (SVG) with this assertion's URL in an `openbadges:assertion` element."""
-    return await _baked_or_assertion(uid, "svg", request, session, urls)
+    return await _baked_or_assertion(uid, "svg", request, session, started, urls)
 
 
 @router.get(
@@ -82,7 +86,6 @@ async def get_baked_svg(
 async def get_assertion(
     uid: Uid,
     request: Request,
-    session: SessionDep,
     started: PublicStartedDep,
     urls: PublicUrlsDep,
     version: VersionQuery = None,
@@ -93,11 +96,9 @@ async def get_assertion(
     A revoked assertion answers 410 in every form.
     """
     choice = choose(request.headers.get("accept"), version, page=True)
-    if choice.version is Version.PAGE:
-        return _page(await service.get_instance(session, uid), urls)
     assert started.row is not None
     facts = service.assertion_facts(started.row.facts, uid, urls)
-    return _document(facts, choice, urls, request)
+    return _assertion(facts, choice, urls, request)
 
 
 @router.get(page.STYLESHEET_PATH.removeprefix("/public"), response_class=Response)
@@ -110,40 +111,39 @@ async def get_badge_page_stylesheet() -> Response:
     )
 
 
-def _page(instance: BadgeInstance, urls: PublicUrls) -> Response:
-    status_code = 410 if is_revoked(instance) else 200
-    return HTMLResponse(page.render(instance, urls), status_code, headers=PAGE_HEADERS)
+def _page(facts: AssertionFacts, urls: PublicUrls) -> Response:
+    status_code = 410 if facts.revoked else 200
+    return HTMLResponse(page.render(facts, urls), status_code, headers=PAGE_HEADERS)
 
 
-def _document(
+def _assertion(
     facts: AssertionFacts, choice: Choice, urls: PublicUrls, request: Request | None = None
 ) -> Response:
+    if choice.version is Version.PAGE:
+        return _page(facts, urls)
     document = document_of(facts, urls, version_2=choice.version is Version.OB2)
     status_code = 410 if facts.revoked else 200
     return document_response(document, choice.media_type, status_code, request=request)
 
 
-def _assertion(instance: BadgeInstance, choice: Choice, urls: PublicUrls) -> Response:
-    if choice.version is Version.PAGE:
-        return _page(instance, urls)
-    return _document(facts_of(instance, urls), choice, urls)
-
-
 async def _baked_or_assertion(
-    uid: str, extension: str, request: Request, session: SessionDep, urls: PublicUrls
+    uid: str,
+    extension: str,
+    request: Request,
+    session: SessionDep,
+    started: PublicStartedDep,
+    urls: PublicUrls,
 ) -> Response:
+    assert started.row is not None
     # Slugs may contain dots: an instance named `x.png` is an assertion, not an image of `x`.
     whole = f"{uid}.{extension}"
-    found = await service.instances_named(session, uid, whole)
-    if whole in found:
+    if started.row.whole is not None:
         choice = choose(request.headers.get("accept"), request.query_params.get("v"), page=True)
-        return _assertion(found[whole], choice, urls)
-    if uid not in found:
-        raise NotFound.for_field("badgeInstance", "slug", uid)
-    instance = found[uid]
-    if is_revoked(instance):
-        return document_response(revoked_v1(facts_of(instance, urls)), JSON, 410, negotiated=False)
-    baked = baked_image_of(instance, urls)
+        return _assertion(service.assertion_facts(started.row.whole, whole, urls), choice, urls)
+    facts = service.assertion_facts(started.row.facts, uid, urls)
+    if facts.revoked:
+        return document_response(revoked_v1(facts), JSON, 410, negotiated=False)
+    baked = baked_image_of(facts, urls)
     if baked.extension != extension:
         return RedirectResponse(f"{assertion_path(uid)}.{baked.extension}", status_code=302)
     headers = {**OPEN_TO_ALL, "ETag": baked.etag, "Cache-Control": "public, no-cache"}
@@ -151,5 +151,5 @@ async def _baked_or_assertion(
         headers["Content-Security-Policy"] = SVG_POLICY
     if baked.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    data = await bake_image(session, instance, urls)
+    data = await bake_image(session, facts, urls)
     return Response(data, media_type=baked.mimetype, headers=headers)
