@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import event
+from sqlalchemy.engine.default import CACHE_HIT
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.security.signing import sign_request
@@ -66,6 +67,8 @@ def make_live_client(base_url: str, *, connections: int = 10) -> httpx.AsyncClie
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # Statements compiled afresh for this run (not found in the compiled cache).
+        self.compiled: list[str] = []
 
     @property
     def count(self) -> int:
@@ -77,9 +80,14 @@ def count_queries(engine: AsyncEngine) -> Iterator[QueryCounter]:
     """Count the SQL statements the engine runs inside the block."""
     counter = QueryCounter()
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def record(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+    ) -> None:
         if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
             counter.statements.append(statement)
+            if context is not None and context.compiled is not None:
+                if context.cache_hit is not CACHE_HIT:
+                    counter.compiled.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:

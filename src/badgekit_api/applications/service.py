@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import Select, cast, column, insert, select, true, values
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.applications.assignment import assign
@@ -16,6 +16,7 @@ from badgekit_api.applications.schemas import ApplicationCreate, ApplicationUpda
 from badgekit_api.applications.serializers import APPLICATION_LOAD_OPTIONS
 from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.queries import ActingBadge
+from badgekit_api.db.insert_together import Children, Together, insert_together
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.models import Application, ApplicationEvidence, Badge
 from badgekit_api.models.base import utcnow
@@ -74,8 +75,7 @@ async def create(
     session: AsyncSession, badge: ActingBadge, data: ApplicationCreate, limits: EvidenceLimits
 ) -> tuple[int, str]:
     """A new application for the badge: its id and slug. Written with Core inserts; on
-    PostgreSQL the application and its evidence are one statement (the evidence insert
-    takes the new id from the application's in a data-modifying CTE)."""
+    PostgreSQL the application and its evidence are one statement (`insert_together`)."""
     evidence = await evidence_rows(data.evidence, limits)
     slug = new_slug()
     application = {
@@ -88,21 +88,20 @@ async def create(
         "created_at": utcnow(),
     }
     given = [
-        await _evidence_values(session, row, position) for position, row in enumerate(evidence)
+        {"parent": slug, **await _evidence_values(session, row, at)}
+        for at, row in enumerate(evidence)
     ]
-    new = insert(APPLICATIONS).values(application).returning(APPLICATIONS.c.id)
-    if not given:
-        return (await session.execute(new)).scalar_one(), slug
-    if session.get_bind().dialect.name == "postgresql":
-        return await _insert_with_evidence(session, new, given), slug
-    application_id = (await session.execute(new)).scalar_one()
-    await session.execute(
-        insert(EVIDENCE), [{**item, "application_id": application_id} for item in given]
+    created = await insert_together(
+        session,
+        Together(
+            parent=APPLICATIONS,
+            key="slug",
+            rows=[application],
+            returning=(),
+            children=(Children(EVIDENCE, "application_id", given),),
+        ),
     )
-    return application_id, slug
-
-
-_EVIDENCE_COLUMNS = ("position", "url", "media_type", "reflection", "image_id")
+    return created[slug].id, slug
 
 
 async def _evidence_values(
@@ -121,31 +120,6 @@ async def _evidence_values(
         "reflection": row.reflection,
         "image_id": image_id,
     }
-
-
-async def _insert_with_evidence(
-    session: AsyncSession, new: Any, given: list[dict[str, Any]]
-) -> int:
-    created = new.cte("new_application")
-    table = EVIDENCE.c
-    rows = values(
-        *(column(name, table[name].type) for name in _EVIDENCE_COLUMNS), name="given"
-    ).data([tuple(item[name] for name in _EVIDENCE_COLUMNS) for item in given])
-    statement = (
-        insert(EVIDENCE)
-        .from_select(
-            ["application_id", *_EVIDENCE_COLUMNS],
-            # Typed: a VALUES column of NULLs only would be text to PostgreSQL.
-            select(
-                created.c.id,
-                *(cast(rows.c[name], table[name].type) for name in _EVIDENCE_COLUMNS),
-            ).select_from(created.join(rows, true())),
-        )
-        .returning(EVIDENCE.c.application_id)
-        .add_cte(created)
-    )
-    application_id: int = (await session.execute(statement)).scalars().first()
-    return application_id
 
 
 async def update(

@@ -29,7 +29,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     """Build the async engine for the configured database."""
     url = make_url(settings.database_url)
     # Errors (and so tracebacks in the logs) must not quote SQL parameters: emails, secrets.
-    options: dict[str, Any] = {"hide_parameters": True}
+    options: dict[str, Any] = {"hide_parameters": True, "query_cache_size": COMPILED_STATEMENTS}
     if url.get_backend_name() == "sqlite":
         options["connect_args"] = {"timeout": 30}
     else:
@@ -56,10 +56,21 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
+# Statements kept prepared per asyncpg connection: every start statement shape (three scope
+# depths, master or consumer key, each route's reading and its variants) and the writes'
+# statements stay prepared, where asyncpg's default of 100 would evict and re-prepare them.
+PREPARED_STATEMENTS_PER_CONNECTION = 1024
+# SQLAlchemy's cache of compiled statements (500 by default), for the same reason.
+COMPILED_STATEMENTS = 2048
+
+
 def _connect_timeout(url: URL, seconds: float) -> dict[str, Any]:
     # asyncpg's default is 60 s: a database host that drops packets would hang every request.
     if url.get_driver_name() == "asyncpg":
-        return {"timeout": seconds}
+        return {
+            "timeout": seconds,
+            "prepared_statement_cache_size": PREPARED_STATEMENTS_PER_CONNECTION,
+        }
     return {"connect_timeout": max(1, round(seconds))}
 
 

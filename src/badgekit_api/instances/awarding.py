@@ -20,17 +20,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.claim_codes import service as claim_code_service
+from badgekit_api.db.insert_together import Children, Together, insert_together
 from badgekit_api.errors import Conflict, ValidationFailed
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.locking import lock_badge
-from badgekit_api.models import BadgeInstance, InstanceEvidence
+from badgekit_api.models import BadgeInstance, InstanceEvidence, WebhookEvent
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import events, outbox
 
@@ -38,6 +39,7 @@ OnHolder = Literal["conflict", "skip"]
 
 _instances: Table = BadgeInstance.__table__  # type: ignore[assignment]
 _evidence: Table = InstanceEvidence.__table__  # type: ignore[assignment]
+_events_table: Table = WebhookEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +111,8 @@ async def award(
     for grant in fresh:
         if grant.claim_code is not None:
             await claim_code_service.claim(session, badge, grant.claim_code, grant.email)
-    now = utcnow()
-    awarded = await _insert(session, badge, fresh, on_holder, urls, now)
+    awarded = await _insert(session, badge, fresh, on_holder, urls, utcnow())
     awarded.skipped[:0] = held.values()
-    await _announce(session, badge, awarded.created, fresh, now, urls)
     return awarded
 
 
@@ -178,7 +178,7 @@ async def _insert(
         return Awarded(created=[await _insert_one(session, badge, grants[0], now, urls)])
     try:
         async with session.begin_nested():
-            return Awarded(created=await _insert_rows(session, badge, grants, now))
+            return Awarded(created=await _insert_rows(session, badge, grants, now, urls))
     except IntegrityError:
         # Someone awarded one of these earners since we looked (or the slug is taken).
         pass
@@ -186,7 +186,7 @@ async def _insert(
     for grant in grants:
         try:
             async with session.begin_nested():
-                awarded.created += await _insert_rows(session, badge, [grant], now)
+                awarded.created += await _insert_rows(session, badge, [grant], now, urls)
         except IntegrityError:
             holder = (await _live_instances(session, badge, [grant.email])).get(grant.email)
             if holder is None:
@@ -203,7 +203,7 @@ async def _insert_one(
     """One earner's award without a SAVEPOINT: if the insert loses to a holder, the request
     is a 409 and its transaction rolls back (the holder is looked up after that)."""
     try:
-        [created] = await _insert_rows(session, badge, [grant], now)
+        [created] = await _insert_rows(session, badge, [grant], now, urls)
     except IntegrityError:
         await session.rollback()
         holder = (await _live_instances(session, badge, [grant.email])).get(grant.email)
@@ -214,24 +214,56 @@ async def _insert_one(
 
 
 async def _insert_rows(
-    session: AsyncSession, badge: ActingBadge, grants: list[Grant], now: datetime
+    session: AsyncSession, badge: ActingBadge, grants: list[Grant], now: datetime, urls: PublicUrls
 ) -> list[Held]:
-    """Insert one instance per grant (in one statement), then their evidence."""
+    """Insert one instance per grant with its evidence and the `award` events announcing it:
+    one statement on PostgreSQL (`db/insert_together.py`)."""
     rows = [_row(badge, grant, now) for grant in grants]
-    inserted = await session.execute(
-        insert(_instances).returning(_instances.c.id, _instances.c.slug, _instances.c.email),
-        rows,
-    )
-    by_slug = {slug: Held(id, slug, email) for id, slug, email in inserted}
-    created = [by_slug[row["slug"]] for row in rows]
     evidence = [
-        {"instance_id": held.id, "url": url, "narrative": narrative, "position": position}
-        for held, grant in zip(created, grants, strict=True)
+        {"parent": row["slug"], "url": url, "narrative": narrative, "position": position}
+        for row, grant in zip(rows, grants, strict=True)
         for position, (url, narrative) in enumerate(grant.evidence)
     ]
-    if evidence:
-        await session.execute(insert(_evidence), evidence)
-    return created
+    events_written = _events(badge, rows, urls)
+    created = await insert_together(
+        session,
+        Together(
+            parent=_instances,
+            key="slug",
+            rows=rows,
+            returning=("email",),
+            children=(Children(_evidence, "instance_id", evidence),),
+            others=((_events_table, events_written),),
+        ),
+    )
+    if events_written:
+        outbox.wake_workers_after_commit(session)
+    return [Held(created[row["slug"]].id, row["slug"], row["email"]) for row in rows]
+
+
+def _events(
+    badge: ActingBadge, rows: list[dict[str, Any]], urls: PublicUrls
+) -> list[dict[str, Any]]:
+    """The outbox rows of one `award` event per new instance, naming the badge awarded."""
+    if not badge.award_webhooks:
+        return []
+    shown = badge.shown()
+    return outbox.event_rows(
+        system_id=badge.system_id,
+        action=events.AWARD,
+        payloads=[
+            events.award(
+                uid=row["slug"],
+                badge=shown,
+                email=row["email"],
+                assertion_url=assertion_url(row["slug"], urls),
+                issued_on=row["issued_on"],
+                comment=row["comment"],
+            )
+            for row in rows
+        ],
+        webhook_ids=badge.award_webhooks,
+    )
 
 
 def _row(badge: ActingBadge, grant: Grant, now: datetime) -> dict[str, Any]:
@@ -247,38 +279,6 @@ def _row(badge: ActingBadge, grant: Grant, now: datetime) -> dict[str, Any]:
         "live": True,
         "created_at": now,
     }
-
-
-async def _announce(
-    session: AsyncSession,
-    badge: ActingBadge,
-    instances: list[Held],
-    grants: Sequence[Grant],
-    now: datetime,
-    urls: PublicUrls,
-) -> None:
-    """Queue one `award` event per new instance, naming the badge awarded."""
-    if not instances or not badge.award_webhooks:
-        return
-    shown = badge.shown()
-    by_email = {grant.email: grant for grant in grants}
-    await outbox.enqueue_many(
-        session,
-        system_id=badge.system_id,
-        action=events.AWARD,
-        payloads=[
-            events.award(
-                uid=instance.slug,
-                badge=shown,
-                email=instance.email,
-                assertion_url=assertion_url(instance.slug, urls),
-                issued_on=by_email[instance.email].issued_on or now,
-                comment=by_email[instance.email].comment,
-            )
-            for instance in instances
-        ],
-        webhook_ids=badge.award_webhooks,
-    )
 
 
 def _slug_taken(grant: Grant) -> Conflict:

@@ -12,9 +12,9 @@ from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, Held
+from badgekit_api.instances.cascade import award_with_milestones
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
 from badgekit_api.instances.serializers import badge_payload
-from badgekit_api.milestones.acting import award_with_milestones
 from badgekit_api.models import Badge, BadgeInstance
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import events, outbox

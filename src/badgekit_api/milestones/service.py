@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.fields import path_id
-from badgekit_api.milestones.acting import ISSUE
+from badgekit_api.milestones.actions import ISSUE
 from badgekit_api.milestones.schemas import MilestoneCreate, MilestoneUpdate
 from badgekit_api.milestones.serializers import MILESTONE_LOAD_OPTIONS
 from badgekit_api.models import Badge, Milestone

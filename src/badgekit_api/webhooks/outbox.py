@@ -49,17 +49,31 @@ async def enqueue_many(
 
     Only flushes, never commits. Returns the ids of the events written.
     """
-    if action not in ACTIONS:
-        raise ValueError(f"unknown webhook action {action!r}")
-    for payload in payloads:
-        if payload.get("action") != action:
-            raise ValueError(f"payload action {payload.get('action')!r} is not {action!r}")
+    _check(action, payloads)
     if not payloads:
         return []
     if webhook_ids is None:
         webhook_ids = await subscribed(session, system_id, action)
-    if not webhook_ids:
+    rows = event_rows(
+        system_id=system_id, action=action, payloads=payloads, webhook_ids=webhook_ids
+    )
+    if not rows:
         return []
+    await session.execute(insert(WebhookEvent), rows)
+    wake_workers_after_commit(session)
+    return [row["id"] for row in rows]
+
+
+def event_rows(
+    *,
+    system_id: int,
+    action: str,
+    payloads: Sequence[dict[str, Any]],
+    webhook_ids: Sequence[int],
+) -> list[dict[str, Any]]:
+    """The outbox rows of `payloads` for each of `webhook_ids`, for a caller that inserts
+    them with its own rows (`db/insert_together.py`; then call `wake_workers_after_commit`)."""
+    _check(action, payloads)
     rows: list[dict[str, Any]] = []
     for payload in payloads:
         body = orjson.dumps(payload).decode()
@@ -78,9 +92,15 @@ async def enqueue_many(
             }
             for webhook_id in webhook_ids
         ]
-    await session.execute(insert(WebhookEvent), rows)
-    _wake_workers_after_commit(session)
-    return [row["id"] for row in rows]
+    return rows
+
+
+def _check(action: str, payloads: Sequence[dict[str, Any]]) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown webhook action {action!r}")
+    for payload in payloads:
+        if payload.get("action") != action:
+            raise ValueError(f"payload action {payload.get('action')!r} is not {action!r}")
 
 
 async def subscribed(session: AsyncSession, system_id: int, action: str) -> list[int]:
@@ -110,7 +130,8 @@ def _event_time() -> datetime:
     return now
 
 
-def _wake_workers_after_commit(session: AsyncSession) -> None:
+def wake_workers_after_commit(session: AsyncSession) -> None:
+    """Tell the delivery workers of this process about new events once the session commits."""
     sync_session = session.sync_session
     if _WAKE_ON_COMMIT in sync_session.info:
         sync_session.info[_WAKE_ON_COMMIT] = True

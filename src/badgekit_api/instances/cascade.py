@@ -1,4 +1,5 @@
-"""Milestones acting on awards, in the transaction of the award that triggers them.
+"""An award and the milestones it completes, in one place: the award, then each milestone
+its badge counts towards acting for the new earners, in the same transaction.
 
 When an award leaves an earner holding `numberRequired` of a milestone's support badges,
 the milestone issues its primary badge to them (which may complete further milestones)
@@ -22,11 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from badgekit_api.badges.queries import ActingBadge, acting_badge_by_id
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, OnHolder, award
+from badgekit_api.milestones.actions import QUEUE_APPLICATION
 from badgekit_api.models import Application, BadgeInstance, Milestone
 from badgekit_api.models import milestone_support_badges as support
-
-ISSUE = "issue"
-QUEUE_APPLICATION = "queue-application"
 
 
 async def award_with_milestones(
