@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-# Ratio to the bare baseline each scenario must reach (PostgreSQL, 32 connections).
+# Ratio to the bare baseline each scenario must reach (PostgreSQL, 32 connections): issue
+# 16's multiples of the original BadgeKit API, which ran on one core of a machine whose bare
+# baseline was ~52k req/s (one badge 5x its 593 req/s is 5.7 % of that, and so on).
 TARGET_RATIOS = {
     "health": 0.50,
-    "badge_list": 0.02,
-    "one_badge": 0.06,
-    "public_assertion": 0.09,
-    "earner_instances": 0.06,
-    "award": 0.025,
+    "badge_list": 0.020,
+    "one_badge": 0.057,
+    "public_assertion": 0.084,
+    "earner_instances": 0.061,
+    "award": 0.024,
     "claim": 0.025,
-    "application": 0.025,
-    "mixed": 0.025,
+    "application": 0.018,
+    "mixed": 0.024,
 }
 TARGET_P99_MS = 50.0
 WORKER_RSS_LIMIT_MB = 150.0

@@ -4,7 +4,7 @@ statements as the database allows: one on PostgreSQL, one per table elsewhere.
 An award writes its instance, the instance's evidence and the webhook events that announce
 it; an application writes itself and its evidence. On PostgreSQL data-modifying CTEs say
 all of that in one statement: the parent rows' INSERT ... RETURNING is a CTE, each child
-table's INSERT ... SELECT joins the rows it was given (a VALUES list) to the new parents by
+table's INSERT ... SELECT joins the rows it was given (unnested arrays) to the new parents by
 a unique key the caller chose (a slug), and unrelated rows are CTEs of their own. SQLite and
 MariaDB have no data-modifying CTEs: there the parents are inserted with RETURNING (both
 have it for INSERT) and the other tables after them.
@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Table, cast, column, insert, select, values
+from sqlalchemy import Row, Select, Table, bindparam, column, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -78,31 +79,67 @@ async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[A
 
 
 async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
-    new = insert(write.parent).values(list(write.rows)).returning(*_returned(write))
+    # Each table's rows arrive as one array parameter per column, unnested in the database:
+    # the statement's text depends on which tables have rows, never on how many, so it is
+    # compiled once and stays one prepared statement (a multi-row VALUES is neither).
+    names = _column_names(write.rows)
+    new = (
+        insert(write.parent)
+        .from_select(names, _unnested(write.parent, names, write.rows, "new"))
+        .returning(*_returned(write))
+    )
     parents = new.cte("new_rows")
     ctes = []
     for number, children in enumerate(write.children):
         if children.rows:
-            ctes.append(_children_insert(children, parents, write.key).cte(f"children_{number}"))
+            ctes.append(
+                _children_insert(children, parents, write.key, f"children_{number}").cte(
+                    f"children_{number}"
+                )
+            )
     for number, (table, rows) in enumerate(write.others):
         if rows:
-            ctes.append(insert(table).values(list(rows)).cte(f"others_{number}"))
+            prefix = f"others_{number}"
+            other_names = _column_names(rows)
+            chosen = _unnested(table, other_names, rows, prefix)
+            ctes.append(insert(table).from_select(other_names, chosen).cte(prefix))
     statement = select(*(parents.c[column.name] for column in _returned(write))).add_cte(*ctes)
     found = await session.execute(statement)
     return {row._mapping[write.key]: row for row in found}
 
 
-def _children_insert(children: Children, parents: Any, key: str) -> Any:
+def _column_names(rows: Sequence[dict[str, Any]]) -> list[str]:
+    return [name for name in rows[0] if name != "parent"]
+
+
+def _unnested(
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    prefix: str,
+    extra: Sequence[tuple[str, Any]] = (),
+) -> Select[Any]:
+    """`rows` as a SELECT of `unnest` over one typed array parameter per column (`extra`:
+    more (name, type) columns read from the rows, not inserted)."""
+    typed = [(name, table.c[name].type) for name in names] + list(extra)
+    arrays = [
+        bindparam(f"{prefix}_{name}", [row[name] for row in rows], type_=ARRAY(kind))
+        for name, kind in typed
+    ]
+    unnested = (
+        func.unnest(*arrays)
+        .table_valued(*(column(name, kind) for name, kind in typed))
+        .render_derived(name=prefix)
+    )
+    return select(*(unnested.c[name] for name, _ in typed))
+
+
+def _children_insert(children: Children, parents: Any, key: str, prefix: str) -> Any:
     table = children.table
-    names = [name for name in children.rows[0] if name != "parent"]
+    names = _column_names(children.rows)
     key_type = parents.c[key].type
-    given = values(
-        column("parent", key_type),
-        *(column(name, table.c[name].type) for name in names),
-        name="given",
-    ).data([(row["parent"], *(row[name] for name in names)) for row in children.rows])
-    # Typed: a VALUES column of NULLs only would be text to PostgreSQL.
-    chosen = select(
-        parents.c.id, *(cast(given.c[name], table.c[name].type) for name in names)
-    ).select_from(parents.join(given, parents.c[key] == cast(given.c.parent, key_type)))
+    given = _unnested(table, names, children.rows, prefix, extra=[("parent", key_type)]).subquery()
+    chosen = select(parents.c.id, *(given.c[name] for name in names)).select_from(
+        parents.join(given, parents.c[key] == given.c.parent)
+    )
     return insert(table).from_select([children.parent_column, *names], chosen)
