@@ -27,13 +27,13 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from bench import report
+from bench import cpu_share, report
 from bench.checks import check_claims
 from bench.plans import Signer, write_plan
 from bench.queries import count_queries
 from bench.scenarios import CLAIMERS_PER_CODE, SCENARIO_NAMES, SCENARIOS, Scenario
 from bench.seed import Seeded, add_claim_codes, seed
-from bench.servers import ROOT, SERVERS, badgekit_server, baseline_server, migrate
+from bench.servers import ROOT, SERVERS, Server, badgekit_server, baseline_server, migrate
 from bench.wrk import Measured, ensure_wrk, run_wrk
 
 SECRET = "bench-master-secret-0123456789-abcdefghijklmnop"
@@ -110,9 +110,11 @@ def measure(
     *,
     cyclic: bool,
     options: argparse.Namespace,
+    server_pid: int,
     first: int = 1,
-) -> tuple[Measured, Measured | None]:
-    """A warm-up run (when asked for) then the measured one, continuing the plan."""
+) -> tuple[Measured, Measured | None, dict[str, float]]:
+    """A warm-up run (when asked for) then the measured one, continuing the plan, with the
+    measured run's CPU milliseconds per request by party (bench/cpu_share.py)."""
 
     def run(seconds: float, start: int) -> Measured:
         return run_wrk(
@@ -129,7 +131,10 @@ def measure(
     if options.warmup > 0:
         warm = run(options.warmup, first)
         first += warm.taken
-    return run(options.duration, first), warm
+    measured, cpu = cpu_share.measured(
+        server_pid, lambda: run(options.duration, first), lambda done: done.answered
+    )
+    return measured, warm, cpu
 
 
 def measure_baseline(options: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -137,10 +142,12 @@ def measure_baseline(options: argparse.Namespace, work: Path) -> dict[str, Any]:
 
     plan = work / "baseline.plan"
     write_plan(plan, [SENTINEL], Signer(KEY, SECRET, "127.0.0.1"))
-    with baseline_server(workers=options.baseline_workers, log_path=work / "baseline.log") as url:
-        measured, _ = measure(url, plan, cyclic=True, options=options)
+    with baseline_server(workers=options.baseline_workers, log_path=work / "baseline.log") as bare:
+        measured, _, cpu = measure(
+            bare.url, plan, cyclic=True, options=options, server_pid=bare.pid
+        )
     log(f"baseline: {measured.rate:,.0f} req/s, p99 {measured.p99_ms:.2f} ms")
-    return _row(measured)
+    return {**_row(measured), "cpu_ms": cpu}
 
 
 def _row(measured: Measured) -> dict[str, Any]:
@@ -198,7 +205,7 @@ async def run_database(
         for scenario in scenarios:
             if scenario.name == "claim":
                 await _enough_claim_codes(seeded, recent_write_rate, url, options)
-            row, tagged = _run_scenario(scenario, seeded, signer, url, options, work, wanted)
+            row, tagged = _run_scenario(scenario, seeded, signer, server, options, work, wanted)
             if not scenario.cyclic:
                 recent_write_rate = row["rate"]
             if scenario.name == "claim":
@@ -250,7 +257,7 @@ def _run_scenario(
     scenario: Scenario,
     seeded: Seeded,
     signer: Signer,
-    url: str,
+    server: Server,
     options: argparse.Namespace,
     work: Path,
     wanted: int,
@@ -258,8 +265,10 @@ def _run_scenario(
     calls = scenario.build(seeded, wanted)
     plan = work / f"{scenario.name}.plan"
     write_plan(plan, calls, signer)
-    measured, warm = measure(url, plan, cyclic=scenario.cyclic, options=options)
-    row = {"title": scenario.title, **_row(measured)}
+    measured, warm, cpu = measure(
+        server.url, plan, cyclic=scenario.cyclic, options=options, server_pid=server.pid
+    )
+    row = {"title": scenario.title, **_row(measured), "cpu_ms": cpu}
     if not scenario.cyclic and measured.taken + (warm.taken if warm else 0) >= len(calls):
         row["ran_out"] = True  # measured over less time than asked: the plan was used up
     tagged = [*(warm.tagged if warm else []), *measured.tagged]

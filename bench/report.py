@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 # Ratio to the bare baseline each scenario must reach (PostgreSQL, 32 connections): issue
@@ -97,6 +98,7 @@ def markdown(database: str, result: dict[str, Any]) -> str:
             f"Largest worker RSS after a scenario: {largest:.0f} MB ({within} the "
             f"{WORKER_RSS_LIMIT_MB:.0f} MB a worker may use under load).",
         ]
+    lines += cpu_markdown(result)
     claims = result.get("claim_check")
     if claims:
         lines += [
@@ -130,3 +132,28 @@ def machine_markdown(machine: dict[str, Any], options: dict[str, Any]) -> str:
         f"{machine.get('load_after', '?')}",
     ]
     return "\n".join(lines) + "\n"
+
+
+CPU_HEADER = (
+    "| scenario | server | database | load generator | other | total | ceiling req/s |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def cpu_markdown(result: dict[str, Any]) -> list[str]:
+    """CPU ms per request by party (bench/cpu_share.py) and the rate the machine's cores
+    could give at that cost: the floor the ratios are measured against."""
+    rows = [("bare ASGI baseline", result["baseline"])] + [
+        (row["title"], row) for row in result["scenarios"].values()
+    ]
+    if not all("cpu_ms" in row for _, row in rows):
+        return []
+    cores = os.cpu_count() or 2
+    lines = ["", f"CPU milliseconds per request, by process ({cores} cores):", "", CPU_HEADER]
+    for title, row in rows:
+        cpu = row["cpu_ms"]
+        total = sum(cpu.values())
+        ceiling = cores * 1000 / total if total else 0
+        cells = [title, *(f"{cpu[p]:.3f}" for p in ("server", "database", "load", "other"))]
+        lines.append("| " + " | ".join([*cells, f"{total:.3f}", f"{ceiling:,.0f}"]) + " |")
+    return lines

@@ -107,7 +107,7 @@ def _granian_command(
 
 
 @contextmanager
-def baseline_server(*, workers: int, log_path: Path) -> Iterator[str]:
+def baseline_server(*, workers: int, log_path: Path) -> Iterator[Server]:
     """The bare ASGI app (bench/baseline_app.py) on uvicorn, uvloop and httptools."""
     port = free_port()
     command = [
@@ -116,7 +116,7 @@ def baseline_server(*, workers: int, log_path: Path) -> Iterator[str]:
         *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
     ]
     with _process(command, dict(os.environ), log_path) as process:
-        yield _ready(f"http://{HOST}:{port}", "/", process, log_path)
+        yield Server(_ready(f"http://{HOST}:{port}", "/", process, log_path), process.pid)
 
 
 @contextmanager
