@@ -59,14 +59,35 @@ class Signer:
 SENTINEL = Call("GET", "/", signed=False)
 
 
+_LUA_MAGIC = frozenset(b"^$()%.[]*+-?")
+_JSON_PUNCTUATION = frozenset(b":,{[")
+
+
+def expectation_pattern(expect: bytes) -> bytes:
+    """A Lua pattern finding the JSON fragment `expect` in a body however the JSON is
+    spaced: PostgreSQL writes `"key" : value`, MariaDB `"key": value, ...`, SQLite and
+    orjson `"key":value` (all the same JSON)."""
+    pattern = bytearray()
+    for byte in expect:
+        if byte == ord(":"):
+            pattern += b"%s*"
+        if byte in _LUA_MAGIC:
+            pattern += b"%"
+        pattern.append(byte)
+        if byte in _JSON_PUNCTUATION:
+            pattern += b"%s*"
+    return bytes(pattern)
+
+
 def write_plan(path: Path, calls: Sequence[Call], signer: Signer) -> None:
     """Write the plan: entry 0 is a harmless `GET /` (see plan.lua), then `calls`."""
     with path.open("wb") as out:
         for index, call in enumerate([SENTINEL, *calls]):
             raw = signer.serialize(call, index)
             ok = ",".join(str(status) for status in sorted(call.ok))
-            out.write(f"{len(raw)} {ok} {call.tag} {len(call.expect)}\n".encode())
-            out.write(call.expect)
+            expect = expectation_pattern(call.expect)
+            out.write(f"{len(raw)} {ok} {call.tag} {len(expect)}\n".encode())
+            out.write(expect)
             out.write(raw)
 
 
