@@ -175,15 +175,15 @@ async def load(url: str, badges: int, instances: int) -> Seeded:
     return seeded
 
 
-# The statements the hot endpoints run: the server's own, with their parameters inlined
-# (hand-written copies once hid that an earner's instances read every badge first).
-def hot_queries(seeded: Seeded, system_id: int) -> dict[str, str]:
+# The statements the hot endpoints run: the server's own (hand-written copies once hid that
+# an earner's instances read every badge first), with the parameters they run with.
+def hot_statements(seeded: Seeded) -> dict[str, tuple[Any, dict[str, Any]]]:
     middle = seeded.badges[len(seeded.badges) // 2].slug
     uid = seeded.assertion_uids[len(seeded.assertion_uids) // 2]
     email = seeded.earners[len(seeded.earners) // 2]
-    common = {"system_slug": SYSTEM, "origin": "http://127.0.0.1"}
+    common = {"system_slug": SYSTEM, "origin": "http://127.0.0.1", "now": datetime.now(UTC)}
     last_offset = (len(seeded.badges) // 50 - 1) * 50
-    statements: dict[str, tuple[Any, dict[str, Any]]] = {
+    return {
         # Every signed request under a container starts with its containers.
         "containers": (start_statement(0, False, None), common),
         "one badge": (start_statement(0, False, ONE_BADGE), {**common, "badge_slug": middle}),
@@ -197,16 +197,23 @@ def hot_queries(seeded: Seeded, system_id: int) -> dict[str, str]:
         ),
         "public assertion": (
             start_statement(-1, False, ASSERTION_FACTS, True),
-            {"uid": uid, "origin": common["origin"]},
+            {"uid": uid, "origin": common["origin"], "now": common["now"]},
         ),
         "an earner's instances": (
             start_statement(0, False, EARNER_INSTANCES, False),
             {**common, "earner": email},
         ),
     }
+
+
+def hot_queries(seeded: Seeded, system_id: int) -> dict[str, str]:
+    """The hot statements with their parameters inlined, for EXPLAIN."""
     queries = {
-        name: _inlined(statement, params) for name, (statement, params) in statements.items()
+        name: _inlined(statement, params)
+        for name, (statement, params) in hot_statements(seeded).items()
     }
+    middle = seeded.badges[len(seeded.badges) // 2].slug
+    email = seeded.earners[len(seeded.earners) // 2]
     # The award's holder check, as `instances/awarding.py` words it.
     queries["award: does the earner hold it"] = (
         "SELECT * FROM badge_instances WHERE badge_id = "
