@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from badgekit_api.openbadges.baking import PNG, SVG
+from badgekit_api.openbadges.ob3.baking import bake_credential, unbake_credential
 from badgekit_api.openbadges.ob3.credential import open_badge_credential
 from badgekit_api.openbadges.ob3.multibase import did_key_public_key
 from badgekit_api.openbadges.ob3.proofs import (
@@ -32,6 +34,7 @@ from badgekit_api.openbadges.ob3.proofs import (
     verify_vc_jwt,
 )
 from tests.factories.containers import create_tree
+from tests.openbadges.images import BADGE_SVG, badge_png
 from tests.openbadges.ob3.independent import verify_with_openbadgeslib
 from tests.openbadges.ob3.support import URLS, GeneratedKey, facts_of, status_entry
 from tests.openbadges.support import award, create_badge_with_image
@@ -209,3 +212,40 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _strings(item)]
     return [value] if isinstance(value, str) else []
+
+
+@pytest.mark.usefixtures("reader")
+async def test_openbadgeslib_verifies_credentials_baked_in_either_format(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    key = GeneratedKey()
+    credential = await fresh_credential(
+        client, engine, key, evidence=((None, "Its narrative has a ]]> in it."),)
+    )
+    token = sign_vc_jwt(credential, key)
+    document = add_data_integrity_proof(credential, key, NOW)
+    baked = {
+        "png-jwt": ("png", bake_credential(badge_png(), PNG, token)),
+        "png-ldp": ("png", bake_credential(badge_png(), PNG, document)),
+        "svg-jwt": ("svg", bake_credential(BADGE_SVG, SVG, token)),
+        "svg-ldp": ("svg", bake_credential(BADGE_SVG, SVG, document)),
+        "png-tampered": ("png", bake_credential(badge_png(), PNG, tampered_document(document))),
+        "svg-tampered": ("svg", bake_credential(BADGE_SVG, SVG, tampered_jwt(token))),
+    }
+    cases = {
+        name: {"format": kind, "credential": base64.b64encode(image).decode()}
+        for name, (kind, image) in baked.items()
+    }
+
+    verdicts = verify_with_openbadgeslib(pem(key.private_key.public_key()), key.did, cases)
+
+    for name in cases:
+        assert verdicts[name]["pinned"]["accepted"] is ("tampered" not in name), verdicts[name]
+    # We read back exactly what we baked.
+    for name, (_, image) in baked.items():
+        text = unbake_credential(image)
+        assert text is not None
+        if name.endswith("-jwt"):
+            assert text == token
+        elif name.endswith("-ldp"):
+            assert json.loads(text) == document
