@@ -33,6 +33,7 @@ from badgekit_api.openbadges.ob3.proofs import (
     verify_data_integrity_proof,
     verify_vc_jwt,
 )
+from badgekit_api.openbadges.ob3.verification import Report, check_presented, read_presented
 from tests.factories.containers import create_tree
 from tests.openbadges.images import BADGE_SVG, badge_png
 from tests.openbadges.ob3.independent import verify_with_openbadgeslib
@@ -69,7 +70,7 @@ def tampered_document(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def ours(case: dict[str, Any], public_key: PublicKey) -> bool:
-    """Our verdict: the proof holds and the credential is valid now."""
+    """Our verdict with the issuer's key: the proof holds and the credential is valid now."""
     try:
         if case["format"] == "jwt":
             credential = verify_vc_jwt(case["credential"], public_key)
@@ -78,6 +79,18 @@ def ours(case: dict[str, Any], public_key: PublicKey) -> bool:
     except ProofError:
         return False
     return validity(credential, datetime.now(UTC)) is None
+
+
+def our_report(case: dict[str, Any]) -> Report:
+    """Our verdict on the bytes as sent, with the key its own proof names (did:key)."""
+    credential = case["credential"]
+    if case["format"] in ("png", "svg"):
+        data = base64.b64decode(credential)
+    else:
+        data = (credential if isinstance(credential, str) else json.dumps(credential)).encode()
+    presented = read_presented(data)
+    key = did_key_public_key(presented.verification_method)
+    return check_presented(presented, key, datetime.now(UTC), revoked=False)
 
 
 def pem(public_key: PublicKey) -> str:
@@ -131,6 +144,21 @@ async def test_openbadgeslib_and_our_verifier_agree_on_each_case(
         for how in ("pinned", "did"):
             assert verdicts[name][how]["accepted"] is (name in accepted), (name, how, verdicts)
         assert ours(case, public_key) is (name in accepted), name
+        assert our_report(case).verified is (name in accepted), (name, our_report(case))
+    failed = {
+        name: [check.name for check in our_report(case).checks if check.passed is False]
+        for name, case in cases.items()
+    }
+    assert failed == {
+        "jwt": [],
+        "ldp": [],
+        "jwt-tampered": ["signature"],
+        "ldp-tampered": ["signature"],
+        "jwt-expired": ["validity"],
+        "ldp-expired": ["validity"],
+        "jwt-other-key": ["issuerKey"],
+        "ldp-other-key": ["issuerKey"],
+    }
     assert "expired" in verdicts["jwt-expired"]["pinned"]["error"]
     # The key named by the proof is the one the issuer's DID gives.
     assert did_key_public_key(vc_jwt_header(token)["kid"]) == public_key
@@ -239,8 +267,9 @@ async def test_openbadgeslib_verifies_credentials_baked_in_either_format(
 
     verdicts = verify_with_openbadgeslib(pem(key.private_key.public_key()), key.did, cases)
 
-    for name in cases:
+    for name, case in cases.items():
         assert verdicts[name]["pinned"]["accepted"] is ("tampered" not in name), verdicts[name]
+        assert our_report(case).verified is ("tampered" not in name), name
     # We read back exactly what we baked.
     for name, (_, image) in baked.items():
         text = unbake_credential(image)
