@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,7 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.openbadges.baking import PNG, SVG
 from badgekit_api.openbadges.ob3.baking import bake_credential, unbake_credential
-from badgekit_api.openbadges.ob3.credential import open_badge_credential
+from badgekit_api.openbadges.ob3.credential import credential_url, open_badge_credential
+from badgekit_api.openbadges.ob3.issuing import (
+    baked_credential_image,
+    credential_jwt,
+    signed_credential,
+)
 from badgekit_api.openbadges.ob3.multibase import did_key_public_key
 from badgekit_api.openbadges.ob3.proofs import (
     ProofError,
@@ -278,3 +284,27 @@ async def test_openbadgeslib_verifies_credentials_baked_in_either_format(
             assert text == token
         elif name.endswith("-ldp"):
             assert json.loads(text) == document
+
+
+@pytest.mark.usefixtures("reader")
+async def test_each_served_form_of_an_award_verifies(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    key = GeneratedKey()
+    awarded = await award(client, "reader")
+    facts = await facts_of(engine, awarded.slug)
+    public_key = key.private_key.public_key()
+
+    document = signed_credential(facts, URLS, key, status_entry(5), created=NOW)
+    token = credential_jwt(facts, URLS, key, status_entry(5))
+    baked = baked_credential_image(badge_png(), PNG, token)
+
+    assert document == signed_credential(facts, URLS, key, status_entry(5), created=NOW)
+    assert verify_data_integrity_proof(document, public_key)["id"] == credential_url(
+        awarded.slug, URLS
+    )
+    assert verify_vc_jwt(token, public_key)["credentialStatus"] == status_entry(5)
+    assert unbake_credential(baked) == token
+    without_badge = await facts_of(engine, awarded.slug)
+    with pytest.raises(ValueError, match="with their badge"):
+        credential_jwt(replace(without_badge, badge=None), URLS, key, None)
