@@ -106,7 +106,7 @@ async def test_open_badges_2_0_assertion(
         "verification": {"type": "hosted"},
         "issuedOn": "2024-03-01T09:30:15.000Z",
         "expires": "2031-01-02T03:04:05.000Z",
-        "image": f"{BASE}/public/assertions/{uid}.png",
+        "image": f"{BASE}/public/assertions/{uid}.png?v=2",
         "evidence": [
             {
                 "type": "Evidence",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zlib
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from openbadges_bakery import unbake
 
-from badgekit_api.openbadges.baking import BakingError, bake_png, bake_svg
+from badgekit_api.openbadges.baking import BakingError, bake_png, bake_svg, unbake_svg
 from tests.factories.containers import create_tree
 from tests.openbadges.images import BADGE_SVG, badge_png, png_chunk
 from tests.openbadges.support import BASE, award, create_badge_with_image, revoke
@@ -248,3 +249,68 @@ async def test_revoked_and_unknown_assertions_have_no_baked_image(
     assert revoked.json() == {"uid": instance.slug, "revoked": True, "revocationReason": "Mistake"}
     assert unknown.status_code == 404
     assert unknown.json()["message"] == "Could not find badgeInstance field: `slug`, value: `nope`"
+
+
+@pytest.mark.usefixtures("tree")
+async def test_the_2_0_baked_png_holds_the_2_0_assertion_itself(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    await create_badge_with_image(client, "program", slug="reader")
+    instance = await award(client, "reader", evidence=(("https://work.example.org/a", None),))
+    assertion = (await anon.get(f"/public/assertions/{instance.slug}?v=2")).json()
+    plain = await anon.get(f"/public/assertions/{instance.slug}.png")
+
+    response = await anon.get(assertion["image"])
+
+    assert assertion["image"] == f"{BASE}/public/assertions/{instance.slug}.png?v=2"
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert json.loads(unbake(io.BytesIO(response.content))) == assertion
+    assert response.headers["etag"] != plain.headers["etag"]
+    again = await anon.get(assertion["image"], headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.usefixtures("tree")
+async def test_the_2_0_baked_svg_holds_its_url_and_the_assertion_as_cdata(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    await create_badge_with_image(client, "issuer", BADGE_SVG, "image/svg+xml", slug="reader")
+    instance = await award(client, "reader", evidence=((None, "Wrote ]]> & <more>"),))
+    assertion = (await anon.get(f"/public/assertions/{instance.slug}?v=2")).json()
+
+    response = await anon.get(assertion["image"])
+
+    assert assertion["image"] == f"{BASE}/public/assertions/{instance.slug}.svg?v=2"
+    assert response.status_code == 200
+    verify, body = unbake_svg(response.content)
+    assert verify == assertion["id"]
+    assert body is not None and json.loads(body) == assertion
+    assert response.content.count(b"<openbadges:assertion") == 1
+
+
+@pytest.mark.usefixtures("tree")
+async def test_the_2_0_image_in_the_other_format_redirects_with_its_version(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    await create_badge_with_image(client, "system", BADGE_SVG, "image/svg+xml", slug="reader")
+    instance = await award(client, "reader")
+
+    response = await anon.get(f"/public/assertions/{instance.slug}.png?v=2")
+
+    assert response.status_code == 302
+    assert response.headers["location"] == f"/public/assertions/{instance.slug}.svg?v=2"
+
+
+@pytest.mark.usefixtures("tree")
+async def test_an_unknown_image_version_is_refused(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    await create_badge_with_image(client, "system", slug="reader")
+    instance = await award(client, "reader")
+
+    response = await anon.get(f"/public/assertions/{instance.slug}.png?v=9")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "InvalidParameter"
+    assert "`v`" in response.json()["message"]

@@ -1,6 +1,7 @@
 """The official Open Badges validator (`openbadges` from PyPI) verifies our assertions as
 served by a real server process: 2.0 and the original's 1.0 valid with no error and no
-warning, a baked PNG too, and an expired assertion invalid.
+warning, a baked PNG of each (the 2.0 one holding the assertion itself) too, and an
+expired assertion invalid.
 
 Baked SVGs are checked in test_baking.py only: the bakery release this validator pins
 (1.2.4) returns an SVG's `verify` attribute as bytes, which the validator then fails to
@@ -47,17 +48,18 @@ async def test_the_official_validator_accepts_our_assertions(
         client, "reader", email="late@example.org", expires=datetime.now(UTC) - timedelta(days=1)
     )
     assertion = f"{live_server}/public/assertions"
-    v2, v1, png, old_v1, old_v2 = (
+    v2, v1, png, png_v2, old_v1, old_v2 = (
         f"{assertion}/{fresh.slug}?v=2",
         f"{assertion}/{fresh.slug}",
         f"{assertion}/{fresh.slug}.png",
+        f"{assertion}/{fresh.slug}.png?v=2",
         f"{assertion}/{expired.slug}",
         f"{assertion}/{expired.slug}?v=2",
     )
 
-    reports = validate(v2, v1, png, old_v1, old_v2)
+    reports = validate(v2, v1, png, png_v2, old_v1, old_v2)
 
-    for url in (v2, v1, png):
+    for url in (v2, v1, png, png_v2):
         assert _summary(reports[url]) == {"valid": True, "errorCount": 0, "warningCount": 0}, (
             url,
             _failures(reports[url]),
@@ -69,6 +71,9 @@ async def test_the_official_validator_accepts_our_assertions(
     assert reports[v1]["graph"][0]["id"] == v1
     # The baked image names the hosted assertion it was baked for.
     assert reports[png]["report"]["validationSubject"] == v1
+    # The 2.0 baked image carries the 2.0 assertion itself.
+    assert reports[png_v2]["report"]["validationSubject"] == v2
+    assert reports[png_v2]["report"]["openBadgesVersion"] == "2.0"
     for url in (old_v1, old_v2):
         assert reports[url]["report"]["valid"] is False
         assert [

@@ -85,7 +85,8 @@ def assertion_v2(facts: AssertionFacts, urls: PublicUrls) -> dict[str, Any]:
         "issuedOn": iso_millis(facts.issued_on),
     }
     if facts.baked_image_url:
-        document["image"] = facts.baked_image_url
+        # The image with this 2.0 assertion baked in (the plain one holds only its URL).
+        document["image"] = v2(facts.baked_image_url)
     if facts.expires is not None:
         document["expires"] = iso_millis(facts.expires)
     evidence = [_evidence_v2(url, narrative) for url, narrative in facts.evidence]

@@ -1,8 +1,15 @@
-"""An assertion's baked badge image, made on request from the stored badge image."""
+"""An assertion's baked badge image, made on request from the stored badge image.
+
+Two forms, as the document links ask for them: the plain `.png` / `.svg` carries the
+assertion's URL, as the original baked it and as 1.0 documents link it; with `?v=2`
+(where 2.0 assertions link their image) it carries the 2.0 assertion's JSON itself, as
+the 2.0 baking specification says a hosted assertion is baked.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from anyio import CapacityLimiter, to_thread
@@ -13,8 +20,9 @@ from badgekit_api.errors import BadgeKitError
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.openbadges import service
-from badgekit_api.openbadges.assertions import AssertionFacts, BadgeImage
+from badgekit_api.openbadges.assertions import AssertionFacts, BadgeImage, assertion_v2
 from badgekit_api.openbadges.baking import BakingError, bake, stored_extension
+from badgekit_api.openbadges.links import v2
 
 
 class ImageNotBakeable(BadgeKitError):
@@ -37,28 +45,38 @@ class BakedImage:
     extension: str
     mimetype: str
     etag: str
+    url: str  # the hosted assertion baked in
+    assertion_json: str | None  # the 2.0 assertion itself, for the 2.0 form
 
 
-def baked_image_of(facts: AssertionFacts, urls: PublicUrls) -> BakedImage:
-    """What baking this assertion's image gives (its type and validator), before baking it."""
+def baked_image_of(facts: AssertionFacts, urls: PublicUrls, *, version_2: bool) -> BakedImage:
+    """What baking this assertion's image gives (its type, validator and what goes in),
+    before baking it."""
     image = facts.image
     extension = stored_extension(image.url, image.mimetype) if image else None
     if image is None or extension is None:
         raise ImageNotBakeable(_why_not(image))
     assert image.mimetype is not None
-    # The bytes depend only on the stored image and the URL baked into it.
-    stamp = f"{image.sha256}\n{assertion_url(facts.uid, urls)}".encode()
-    return BakedImage(extension, image.mimetype, f'"{hashlib.sha256(stamp).hexdigest()}"')
-
-
-async def bake_image(session: AsyncSession, facts: AssertionFacts, urls: PublicUrls) -> bytes:
-    """The badge image with the hosted assertion URL baked in."""
-    image = facts.image
-    assert image is not None and image.mimetype is not None
-    data = await service.image_bytes(session, image.slug)
     url = assertion_url(facts.uid, urls)
+    document = None
+    if version_2:
+        url = v2(url)
+        document = json.dumps(assertion_v2(facts, urls), separators=(",", ":"))
+    # The bytes depend only on the stored image and what is baked into it.
+    stamp = f"{image.sha256}\n{url}\n{document or ''}".encode()
+    etag = f'"{hashlib.sha256(stamp).hexdigest()}"'
+    return BakedImage(extension, image.mimetype, etag, url, document)
+
+
+async def bake_image(session: AsyncSession, facts: AssertionFacts, baked: BakedImage) -> bytes:
+    """The badge image with the hosted assertion (`baked_image_of`) baked in."""
+    image = facts.image
+    assert image is not None
+    data = await service.image_bytes(session, image.slug)
     try:
-        return await to_thread.run_sync(bake, data, image.mimetype, url, limiter=_limiter())
+        return await to_thread.run_sync(
+            bake, data, baked.mimetype, baked.url, baked.assertion_json, limiter=_limiter()
+        )
     except BakingError as error:
         raise ImageNotBakeable(f"The stored badge image cannot be baked: {error}") from None
 

@@ -13,11 +13,17 @@ from badgekit_api.instances.links import assertion_path
 from badgekit_api.scopes.containers import Identified
 
 V2_QUERY = "?v=2"
+V3_QUERY = "?v=3"
 
 
 def v2(url: str) -> str:
     """The Open Badges 2.0 version of a document URL."""
     return f"{url}{V2_QUERY}"
+
+
+def v3(url: str) -> str:
+    """The Open Badges 3.0 credential at a hosted assertion URL."""
+    return f"{url}{V3_QUERY}"
 
 
 def baked_image_url(uid: str, extension: str, urls: PublicUrls) -> str:

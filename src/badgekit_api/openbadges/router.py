@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from badgekit_api.db.database import SessionDep
+from badgekit_api.errors import InvalidParameter
 from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
 from badgekit_api.images.router import SVG_POLICY
 from badgekit_api.instances.links import assertion_path
@@ -39,8 +40,17 @@ DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
     404: {"description": "No assertion has this uid"},
     410: {"description": "The assertion was revoked: `{revoked: true, revocationReason}`"},
 }
+ImageVersionQuery = Annotated[
+    str | None,
+    Query(
+        alias="v",
+        description="`2`: the Open Badges 2.0 assertion itself is baked in; otherwise (or `1`) "
+        "the assertion URL, as the original baked it",
+    ),
+]
 IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"content": {"image/png": {}, "image/svg+xml": {}}},
+    400: {"description": "`v` is neither 1 nor 2"},
     302: {"description": "The badge image is in the other format: its baked form is there"},
     304: {"description": "Not modified"},
     404: {"description": "No such assertion, or `ImageNotBakeable` (e.g. the image is a link)"},
@@ -56,10 +66,16 @@ IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {
 )
 @reads(service.BAKED_PNG)
 async def get_baked_png(
-    uid: Uid, request: Request, session: SessionDep, started: PublicStartedDep, urls: PublicUrlsDep
+    uid: Uid,
+    request: Request,
+    session: SessionDep,
+    started: PublicStartedDep,
+    urls: PublicUrlsDep,
+    version: ImageVersionQuery = None,
 ) -> Response:
-    """The badge image (PNG) with this assertion's URL baked into an `iTXt` chunk."""
-    return await _baked_or_assertion(uid, "png", request, session, started, urls)
+    """The badge image (PNG) with this assertion baked into an `iTXt` chunk: its URL, or
+    with `?v=2` the 2.0 assertion's JSON."""
+    return await _baked_or_assertion(uid, "png", version, request, session, started, urls)
 
 
 @router.get(
@@ -70,10 +86,16 @@ async def get_baked_png(
 )
 @reads(service.BAKED_SVG)
 async def get_baked_svg(
-    uid: Uid, request: Request, session: SessionDep, started: PublicStartedDep, urls: PublicUrlsDep
+    uid: Uid,
+    request: Request,
+    session: SessionDep,
+    started: PublicStartedDep,
+    urls: PublicUrlsDep,
+    version: ImageVersionQuery = None,
 ) -> Response:
-    """The badge image (SVG) with this assertion's URL in an `openbadges:assertion` element."""
-    return await _baked_or_assertion(uid, "svg", request, session, started, urls)
+    """The badge image (SVG) with this assertion's URL in an `openbadges:assertion` element,
+    and with `?v=2` the 2.0 assertion's JSON inside it."""
+    return await _baked_or_assertion(uid, "svg", version, request, session, started, urls)
 
 
 @router.get(
@@ -129,6 +151,7 @@ def _assertion(
 async def _baked_or_assertion(
     uid: str,
     extension: str,
+    version: str | None,
     request: Request,
     session: SessionDep,
     started: PublicStartedDep,
@@ -140,16 +163,22 @@ async def _baked_or_assertion(
     if started.row.whole is not None:
         choice = choose(request.headers.get("accept"), request.query_params.get("v"), page=True)
         return _assertion(service.assertion_facts(started.row.whole, whole, urls), choice, urls)
+    if version not in (None, Version.OB1.value, Version.OB2.value):
+        raise InvalidParameter(
+            "v", "Invalid `v` parameter: use `1` (the assertion URL) or `2` (the 2.0 assertion)"
+        )
     facts = service.assertion_facts(started.row.facts, uid, urls)
     if facts.revoked:
         return document_response(revoked_v1(facts), JSON, 410, negotiated=False)
-    baked = baked_image_of(facts, urls)
+    baked = baked_image_of(facts, urls, version_2=version == Version.OB2.value)
     if baked.extension != extension:
-        return RedirectResponse(f"{assertion_path(uid)}.{baked.extension}", status_code=302)
+        query = f"?v={version}" if version else ""
+        location = f"{assertion_path(uid)}.{baked.extension}{query}"
+        return RedirectResponse(location, status_code=302)
     headers = {**OPEN_TO_ALL, "ETag": baked.etag, "Cache-Control": "public, no-cache"}
     if baked.mimetype == "image/svg+xml":
         headers["Content-Security-Policy"] = SVG_POLICY
     if baked.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    data = await bake_image(session, facts, urls)
+    data = await bake_image(session, facts, baked)
     return Response(data, media_type=baked.mimetype, headers=headers)
