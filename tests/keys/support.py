@@ -36,7 +36,9 @@ def public_key(jwk: dict[str, Any]) -> Ed25519PublicKey | ec.EllipticCurvePublic
     if jwk["kty"] == "OKP":
         return Ed25519PublicKey.from_public_bytes(_unb64(jwk["x"]))
     numbers = ec.EllipticCurvePublicNumbers(
-        int.from_bytes(_unb64(jwk["x"]), "big"), int.from_bytes(_unb64(jwk["y"]), "big"), ec.SECP256R1()
+        int.from_bytes(_unb64(jwk["x"]), "big"),
+        int.from_bytes(_unb64(jwk["y"]), "big"),
+        ec.SECP256R1(),
     )
     return numbers.public_key()
 

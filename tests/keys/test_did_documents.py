@@ -16,8 +16,8 @@ from tests.factories.containers import create_tree
 from tests.keys.support import did_document, expected_did, public_key, public_prefix
 
 
-@pytest.fixture
-async def tree(client: httpx.AsyncClient) -> None:
+@pytest.fixture(autouse=True)
+async def _tree(client: httpx.AsyncClient) -> None:
     await create_tree(client)
 
 
@@ -30,7 +30,7 @@ def resolved_path(did: str) -> str:
 
 @pytest.mark.parametrize("level", LEVELS)
 async def test_a_profile_did_resolves_to_its_served_document(
-    anon: httpx.AsyncClient, tree: None, level: str
+    anon: httpx.AsyncClient, level: str
 ) -> None:
     response = await anon.get(f"{public_prefix(level)}/did.json")
     assert response.status_code == 200, response.text
@@ -63,7 +63,7 @@ def test_a_port_and_a_path_in_the_origin_follow_the_did_web_rules() -> None:
     )
 
 
-async def test_every_profile_has_keys_of_its_own(anon: httpx.AsyncClient, tree: None) -> None:
+async def test_every_profile_has_keys_of_its_own(anon: httpx.AsyncClient) -> None:
     keys = {
         (await did_document(anon, level))["verificationMethod"][0]["publicKeyMultibase"]
         for level in LEVELS
@@ -71,9 +71,7 @@ async def test_every_profile_has_keys_of_its_own(anon: httpx.AsyncClient, tree: 
     assert len(keys) == 3
 
 
-async def test_concurrent_first_uses_make_one_key(
-    anon: httpx.AsyncClient, app: FastAPI, tree: None
-) -> None:
+async def test_concurrent_first_uses_make_one_key(anon: httpx.AsyncClient, app: FastAPI) -> None:
     documents = await asyncio.gather(*(did_document(anon, "issuer") for _ in range(8)))
     assert len({str(document["verificationMethod"]) for document in documents}) == 1
     async with app.state.session_factory() as session:
@@ -85,9 +83,7 @@ async def test_concurrent_first_uses_make_one_key(
     "path",
     ["/public/systems/nowhere/did.json", "/public/systems/chicago/issuers/nobody/did.json"],
 )
-async def test_a_missing_profile_has_no_document(
-    anon: httpx.AsyncClient, tree: None, path: str
-) -> None:
+async def test_a_missing_profile_has_no_document(anon: httpx.AsyncClient, path: str) -> None:
     response = await anon.get(path)
     assert response.status_code == 404
     assert response.json()["code"] == "ResourceNotFound"

@@ -73,9 +73,7 @@ def _profile_statement(profile: ProfileRef) -> Select[Any]:
     has none, no row when the profile does not exist)."""
     systems, issuers, programs = System.__table__, Issuer.__table__, Program.__table__
     owner_table = {"system": systems, "issuer": issuers, "program": programs}[profile.kind]
-    on_keys = and_(
-        KEYS.c.owner == profile.owner, KEYS.c[f"{profile.kind}_id"] == owner_table.c.id
-    )
+    on_keys = and_(KEYS.c.owner == profile.owner, KEYS.c[f"{profile.kind}_id"] == owner_table.c.id)
     if profile.kind == "system":
         base = systems
         slugs = [systems.c.slug.label("system_slug")]
