@@ -114,7 +114,7 @@ async def test_concurrent_awards_never_share_a_bit(
     assert len(set_bits(bits)) == len(emails)
 
 
-async def _next_instance_id_is(engine: AsyncEngine, app: FastAPI, next_id: int) -> None:
+async def _next_instance_id_is(engine: AsyncEngine, next_id: int) -> None:
     """Move the instance ids on, as 131,070 earlier awards would have."""
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
@@ -141,7 +141,7 @@ async def test_a_family_grows_past_its_first_list(
     client: httpx.AsyncClient, anon: httpx.AsyncClient, app: FastAPI, engine: AsyncEngine
 ) -> None:
     await create_badge(client)
-    await _next_instance_id_is(engine, app, LIST_SIZE - 2)
+    await _next_instance_id_is(engine, LIST_SIZE - 2)
     emails = [f"late{n}@example.org" for n in range(4)]
     for email in emails:
         await award(client, email=email)

@@ -18,7 +18,7 @@ async def profile_by_slugs(
     if program is not None and issuer is None:
         raise InvalidParameter("issuer", "A program is named with its issuer (--issuer)")
     columns: list[Any] = [System.id]
-    source: Any = System
+    source: Any = System.__table__
     if issuer is not None:
         columns.append(Issuer.id)
         source = source.outerjoin(Issuer, (Issuer.system_id == System.id) & (Issuer.slug == issuer))
