@@ -3,6 +3,7 @@ and what each does to the DID document and to what the keys signed."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 
 import httpx
@@ -191,3 +192,20 @@ async def test_a_deleted_profile_takes_its_keys_along(
     async with app.state.session_factory() as session:
         assert await session.scalar(select(Issuer.id)) is None
         assert list(await session.scalars(select(SigningKey.owner))) == []
+
+
+async def test_rotations_at_once_leave_one_current_key(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient, app: FastAPI
+) -> None:
+    await did_document(anon)
+    answers = await asyncio.gather(
+        *(client.post("/systems/chicago/keys/rotate", json={}) for _ in range(4))
+    )
+    assert {answer.status_code for answer in answers} <= {200, 409}
+    assert 200 in {answer.status_code for answer in answers}
+    async with app.state.session_factory() as session:
+        rows = list(await session.scalars(select(SigningKey).order_by(SigningKey.number)))
+    assert [row.number for row in rows] == list(range(1, len(rows) + 1))
+    assert len(rows) == 1 + sum(answer.status_code == 200 for answer in answers)
+    assert [row.retired_at is None for row in rows] == [False] * (len(rows) - 1) + [True]
+    assert [row.encrypted_private_key is None for row in rows] == [True] * (len(rows) - 1) + [False]
