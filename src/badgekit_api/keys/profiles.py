@@ -43,6 +43,9 @@ def profile_ref(profile: ProfileLike) -> ProfileRef:
         if profile.issuer is not None:
             return ProfileRef("issuer", profile.issuer.id)
         return ProfileRef("system", profile.system.id)
+    if not isinstance(profile, tuple):
+        # A bare `scopes.containers.Container` does not say which level it is.
+        raise TypeError(f"not a profile: {type(profile).__name__} (pass a Scope or (kind, id))")
     kind, ident = profile
     if kind not in KINDS:
         raise ValueError(f"not a profile kind: {kind!r}")
