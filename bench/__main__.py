@@ -79,6 +79,8 @@ def log(message: str) -> None:
 
 def server_env(options: argparse.Namespace | None = None) -> dict[str, str]:
     env = {**os.environ, "MASTER_SECRET": SECRET, "PUBLIC_URL": PUBLIC_URL}
+    # The signing keys' encryption key: any 32 bytes do for a throwaway bench database.
+    env.setdefault("KEY_ENCRYPTION_KEY", "YmVuY2gta2V5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU")
     # The load generator plays the site's proxy on loopback (see `scenarios.claim_calls`).
     env["FORWARDED_ALLOW_IPS"] = "127.0.0.1"
     if options is not None:

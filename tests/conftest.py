@@ -17,7 +17,7 @@ from badgekit_api.main import create_app
 from badgekit_api.migrations.runner import upgrade
 from badgekit_api.models import Base
 from tests.live_server import TEST_SETTINGS, running_server
-from tests.support import TEST_SECRET, make_client, test_database_url
+from tests.support import TEST_KEY_ENCRYPTION_KEY, TEST_SECRET, make_client, test_database_url
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +31,7 @@ def settings(tmp_dir: str) -> Settings:
     return Settings(
         database_url=test_database_url(tmp_dir),
         master_secret=TEST_SECRET,
+        key_encryption_key=TEST_KEY_ENCRYPTION_KEY,
         webhook_worker=False,
         **TEST_SETTINGS,
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from tests.support import TEST_SECRET
+from tests.support import TEST_KEY_ENCRYPTION_KEY, TEST_SECRET
 
 # Every test receiver is on loopback, and the suite sends many bad tokens from one client;
 # tests of the address checks and of the limits set their own values.
@@ -59,6 +59,7 @@ def server_env(database_url: str, extra: dict[str, str]) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url,
         "MASTER_SECRET": TEST_SECRET,
+        "KEY_ENCRYPTION_KEY": TEST_KEY_ENCRYPTION_KEY,
         "PUBLIC_URL": "",
         **{name.upper(): str(value).lower() for name, value in TEST_SETTINGS.items()},
         **extra,

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from badgekit_api.security.signing import sign_request
 
 TEST_SECRET = "test-master-secret-that-is-long-enough-0123456789"
+# KEY_ENCRYPTION_KEY of the test servers: 32 bytes, base64url.
+TEST_KEY_ENCRYPTION_KEY = "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM"
 BASE_URL = "http://badges.test"
 
 

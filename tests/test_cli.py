@@ -22,7 +22,7 @@ from badgekit_api.main import create_app
 from badgekit_api.migrations.runner import head_revisions
 from badgekit_api.security import signing
 from badgekit_api.security.signing import sign_request
-from tests.support import TEST_SECRET, make_client, run_cli
+from tests.support import TEST_KEY_ENCRYPTION_KEY, TEST_SECRET, make_client, run_cli
 
 ENV_NAMES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "PORT", "HOST", "DEV")
 
@@ -35,8 +35,18 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return f"sqlite+aiosqlite:///{tmp_path}/cli.db"
 
 
-def run(database_url: str, *args: str, secret: str | None = TEST_SECRET, **kwargs: Any) -> Result:
-    env = {"DATABASE_URL": database_url, "MASTER_SECRET": secret}
+def run(
+    database_url: str,
+    *args: str,
+    secret: str | None = TEST_SECRET,
+    key_encryption_key: str | None = TEST_KEY_ENCRYPTION_KEY,
+    **kwargs: Any,
+) -> Result:
+    env = {
+        "DATABASE_URL": database_url,
+        "MASTER_SECRET": secret,
+        "KEY_ENCRYPTION_KEY": key_encryption_key,
+    }
     return CliRunner().invoke(cli, list(args), env=env, **kwargs)
 
 

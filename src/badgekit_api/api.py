@@ -19,12 +19,15 @@ from badgekit_api.http.routing.flat import mount
 from badgekit_api.images.router import router as images_router
 from badgekit_api.instances.router import router as instances_router
 from badgekit_api.issuers.router import router as issuers_router
+from badgekit_api.keys.public_router import router as did_documents_router
+from badgekit_api.keys.router import router as keys_router
 from badgekit_api.milestones.router import router as milestones_router
 from badgekit_api.openbadges.container_router import router as open_badges_container_router
 from badgekit_api.openbadges.router import router as open_badges_router
 from badgekit_api.programs.router import router as programs_router
 from badgekit_api.reviews.router import router as reviews_router
 from badgekit_api.scopes.start import public_start, signed_outside, signed_start
+from badgekit_api.status_lists.router import router as status_lists_router
 from badgekit_api.systems.router import router as systems_router
 from badgekit_api.webhooks.router import router as webhooks_router
 
@@ -39,6 +42,7 @@ SCOPED_ROUTERS: list[APIRouter] = [
     claim_code_lookup_router,
     instances_router,
     applications_router,
+    keys_router,
     reviews_router,
 ]
 
@@ -55,13 +59,10 @@ def install_routes(target: APIRouter) -> None:
     for router in (health_router, images_router, public_badges_router, open_badges_router):
         mount(target, router)
     for prefix, _ in LEVELS:
-        # Each container's issuer profile and badge classes, for anyone, without a token.
-        mount(
-            target,
-            open_badges_container_router,
-            prefix=f"/public{prefix}",
-            dependencies=[Depends(public_start)],
-        )
+        # Each container's issuer profile, badge classes, DID document and status lists,
+        # for anyone, without a token.
+        for router in (open_badges_container_router, did_documents_router, status_lists_router):
+            mount(target, router, prefix=f"/public{prefix}", dependencies=[Depends(public_start)])
 
     # Every signed request starts with one statement: its key, its URL's containers (a
     # missing one is a 404 even for handlers that don't ask) and what its route reads.

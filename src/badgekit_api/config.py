@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     )
 
     master_secret: str | None = None
+    # The key that encrypts the issuer profiles' private signing keys at rest (AES-256-GCM):
+    # 32 bytes as base64 (`badgekit-api keys new-encryption-key` prints one). Several,
+    # comma-separated: the first encrypts, every one decrypts (to change it without downtime).
+    key_encryption_key: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str | None = Field(
@@ -160,6 +164,18 @@ class Settings(BaseSettings):
             return "MASTER_SECRET is not set (or run with --dev)." if required else None
         if len(self.master_secret.encode()) < MIN_SECRET_BYTES and not self.dev:
             return f"MASTER_SECRET must be at least {MIN_SECRET_BYTES} bytes outside --dev."
+        return None
+
+    def key_encryption_key_problem(self, *, required: bool) -> str | None:
+        """Why KEY_ENCRYPTION_KEY is not fit to start a server with, if it is not."""
+        from badgekit_api.keys.encryption import KeyEncryption, KeyEncryptionError
+
+        if not self.key_encryption_key:
+            return "KEY_ENCRYPTION_KEY is not set (or run with --dev)." if required else None
+        try:
+            KeyEncryption.from_setting(self.key_encryption_key)
+        except KeyEncryptionError as error:
+            return f"KEY_ENCRYPTION_KEY: {error}"
         return None
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
 import logging
@@ -19,18 +20,22 @@ import httpx
 import hypothesis
 import orjson
 import pytest
+from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from badgekit_api.config import Settings
 from badgekit_api.fields import normalized_email
 from badgekit_api.http.request_log import loggable_path
+from badgekit_api.keys.signing import signing_key
 from badgekit_api.logging_config import JsonFormatter, logging_config, request_id_var
+from badgekit_api.models import System
 from badgekit_api.security.signing import sign_request
 from tests.live_server import running_server
 from tests.security.support import app_with, client_of, token_header
-from tests.support import TEST_SECRET, signing_hook
+from tests.support import TEST_KEY_ENCRYPTION_KEY, TEST_SECRET, signing_hook
 from tests.webhooks.support import loopback_receiver, wait_until
 
 
@@ -290,9 +295,32 @@ REFUSED = ["ünï.refused", "exämple.org", '"a b"@example.org', "a b"]
 WEBHOOK_SECRET = "webhook-signing-secret-0123456789-abcdefgh"
 
 
+async def _current_private_key_forms(app: FastAPI) -> list[str]:
+    """The chicago system's current private key as a leak would spell it."""
+    async with app.state.session_factory() as session, session.begin():
+        system = await session.scalar(select(System).where(System.slug == "chicago"))
+        assert system is not None
+        key = await signing_key(session, system, origin="http://127.0.0.1")
+    raw = key.private_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return [base64.urlsafe_b64encode(raw).decode().rstrip("="), base64.b64encode(raw).decode()]
+
+
+async def _use_the_keys(http: httpx.AsyncClient, app: FastAPI) -> list[str]:
+    """DID document, status list, rotation, status list again; returns both private keys."""
+    assert (await http.get("/public/systems/chicago/did.json")).status_code == 200
+    assert (await http.get("/public/systems/chicago/status/0")).status_code == 200
+    first = await _current_private_key_forms(app)
+    assert (await http.post("/systems/chicago/keys/rotate", json={})).status_code == 200
+    assert (await http.get("/systems/chicago/keys")).status_code == 200
+    assert (await http.get("/public/systems/chicago/status/0")).status_code == 200
+    return first + await _current_private_key_forms(app)
+
+
 @pytest.mark.e2e
 async def test_debug_logs_of_a_real_server_hold_no_emails_tokens_or_secrets(
-    app: FastAPI,  # noqa: ARG001 - the schema must exist before the server starts
+    app: FastAPI,
     settings: Settings,
     tmp_path: Path,
 ) -> None:
@@ -313,6 +341,7 @@ async def test_debug_logs_of_a_real_server_hold_no_emails_tokens_or_secrets(
             async with httpx.AsyncClient(base_url=base_url, event_hooks=hooks) as http:
                 receivers = [receiver.url, refusing.url]
                 secrets = await _workload(http, base_url, receivers, tokens)
+                secrets += await _use_the_keys(http, app)
                 await wait_until(lambda: _delivered(receiver), timeout=20)
                 await wait_until(lambda: _refusal_logged(log_path), timeout=20)
                 await asyncio.sleep(0.5)  # the delivery's own log lines
@@ -330,6 +359,7 @@ async def test_debug_logs_of_a_real_server_hold_no_emails_tokens_or_secrets(
     assert any(line["path"].endswith("/codes/{code}/claim") for line in requests)
     assert any(line["level"] == "DEBUG" or line["logger"].startswith("uvicorn") for line in lines)
     forbidden = [*EMAILS, *map(quote, EMAILS), *REFUSED, TEST_SECRET, WEBHOOK_SECRET]
+    forbidden.append(TEST_KEY_ENCRYPTION_KEY)
     forbidden += [*secrets, *tokens]
     forbidden += [email.split("@")[0] for email in EMAILS]
     assert len(tokens) >= 15

@@ -13,6 +13,7 @@ import typer
 from badgekit_api.cli.admin import consumers_app, systems_app
 from badgekit_api.cli.server import migrate, serve
 from badgekit_api.cli.signed import request, token
+from badgekit_api.keys.cli import keys_app
 from badgekit_api.webhooks.cli import webhooks_app, worker
 
 app = typer.Typer(help="BadgeKit API server and admin tools.", no_args_is_help=True)
@@ -21,6 +22,7 @@ app.command()(migrate)
 app.add_typer(systems_app, name="systems")
 app.add_typer(consumers_app, name="consumers")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(keys_app, name="keys")
 app.command()(worker)
 app.command()(token)
 app.command()(request)

@@ -93,7 +93,7 @@ def in_transaction(
         engine = create_engine(settings)
         try:
             await _require_schema(engine, settings)
-            async with create_session_factory(engine)() as session, session.begin():
+            async with create_session_factory(engine, settings)() as session, session.begin():
                 return await work(session)
         finally:
             await engine.dispose()

@@ -14,6 +14,9 @@ ENV_FILE = Path(".env")
 # `serve --dev` keeps the master secret it makes up here (in the working directory), so a
 # restarted development server accepts the tokens signed before.
 DEV_SECRET_FILE = Path(".badgekit-dev-secret")
+# ... and the key that encrypts the issuer profiles' private keys, for the same reason: a
+# restarted development server can still sign with the keys it made before.
+DEV_KEY_ENCRYPTION_KEY_FILE = Path(".badgekit-dev-key-encryption-key")
 
 
 def setting(name: str) -> str | None:
@@ -44,8 +47,16 @@ def master_secret() -> str | None:
     return setting("MASTER_SECRET") or dev_secret()
 
 
-def keep_dev_secret(secret: str) -> None:
-    """Write the development secret where only its owner can read it."""
-    descriptor = os.open(DEV_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def keep_dev_secret(secret: str, where: Path = DEV_SECRET_FILE) -> None:
+    """Write a development secret where only its owner can read it."""
+    descriptor = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(secret + "\n")
+
+
+def dev_key_encryption_key() -> str | None:
+    """The KEY_ENCRYPTION_KEY a development server in this folder made up, if any."""
+    try:
+        return DEV_KEY_ENCRYPTION_KEY_FILE.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None

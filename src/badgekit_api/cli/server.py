@@ -45,8 +45,12 @@ def serve(
     if dev and not settings.master_secret:
         # The server processes read their settings from the environment.
         os.environ["MASTER_SECRET"] = _dev_secret()
+    if dev and not settings.key_encryption_key:
+        os.environ["KEY_ENCRYPTION_KEY"] = _dev_key_encryption_key()
     settings = load_settings(dev=dev or settings.dev)
     if problem := settings.master_secret_problem(required=True):
+        raise fail(problem)
+    if problem := settings.key_encryption_key_problem(required=True):
         raise fail(problem)
     log_config = logging_config(settings.log_level)
     # A log line like every other (one JSON object), so that log collectors can read it.
@@ -81,6 +85,20 @@ def _dev_secret() -> str:
     environment.keep_dev_secret(secret)
     typer.echo(f"Development master secret (key `master`), kept in {where}: {secret}")
     return secret
+
+
+def _dev_key_encryption_key() -> str:
+    """The development KEY_ENCRYPTION_KEY of this folder, made and kept on first start
+    (never printed: nothing needs it but this server)."""
+    from badgekit_api.keys.encryption import new_key_encryption_key
+
+    if key := environment.dev_key_encryption_key():
+        return key
+    key = new_key_encryption_key()
+    environment.keep_dev_secret(key, environment.DEV_KEY_ENCRYPTION_KEY_FILE)
+    where = environment.DEV_KEY_ENCRYPTION_KEY_FILE.resolve()
+    typer.echo(f"Development KEY_ENCRYPTION_KEY (for the signing keys), kept in {where}")
+    return key
 
 
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "heads") -> None:

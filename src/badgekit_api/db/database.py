@@ -113,8 +113,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def create_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def create_session_factory(engine: AsyncEngine, settings: Settings | None = None) -> SessionFactory:
+    # Code that signs (keys/) reads the settings from its session: `keys/context.py`.
+    info = {"settings": settings} if settings is not None else None
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
 
 
 @asynccontextmanager
@@ -137,6 +139,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         # be able to write its own short transactions (failure counts, used token ids).
         options["bind"] = request.app.state.engine.execution_options(sqlite_begin="IMMEDIATE")
     async with factory(**options) as session:
+        if not request.app.state.settings.public_url:
+            # The origin DIDs are made from when PUBLIC_URL is unset (keys/context.py).
+            session.info["origin"] = f"{request.url.scheme}://{request.url.netloc}"
         if request.method in SAFE_METHODS and request.app.state.settings.is_postgresql:
             # A read needs no transaction on PostgreSQL: under READ COMMITTED each statement
             # reads its own snapshot anyway, so BEGIN and COMMIT are two round trips for

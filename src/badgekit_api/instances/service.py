@@ -83,7 +83,9 @@ async def revoke(
     session: AsyncSession, badge: Badge, email: str, reason: str | None, urls: PublicUrls
 ) -> BadgeInstance:
     """Take the award back. The row stays (its assertion answers "revoked"), out of every
-    listing; the earner can be awarded the badge again."""
+    listing; the earner can be awarded the badge again. This update is also the award's
+    revocation bit in its profile's status list (`status_lists/entries.py`), set in this
+    same transaction."""
     instance = await get(session, badge, email)
     result = cast(
         CursorResult[Any],

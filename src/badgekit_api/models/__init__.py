@@ -13,6 +13,7 @@ from badgekit_api.models.consumers import Consumer
 from badgekit_api.models.containers import Issuer, Program, System
 from badgekit_api.models.images import Image
 from badgekit_api.models.instances import BadgeInstance, InstanceEvidence
+from badgekit_api.models.keys import SigningKey
 from badgekit_api.models.milestones import Milestone, milestone_support_badges
 from badgekit_api.models.security import FailureCounter, SeenToken
 from badgekit_api.models.webhooks import DeliveryStatus, Webhook, WebhookEvent
@@ -25,6 +26,7 @@ __all__ = [
     "Milestone",
     "Review",
     "SeenToken",
+    "SigningKey",
     "ReviewItem",
     "milestone_support_badges",
     "Alignment",
