@@ -10,7 +10,8 @@ batches (the machine is shared; the best batch is the least disturbed one). Rows
 - a FastAPI app holding only a `GET /` route like ours, no middleware;
 - our app (`create_app`) without its middleware (its stack called directly, then through
   `FastAPI.__call__` as a server calls it), then with them added one at a time from the
-  innermost out, the last row being the app as served;
+  innermost out, then its edge layer (`http/edge.py`, where the app has one): the app as
+  served; and the app as served with its request log line off;
 
 for `GET /` and for a signed `GET` of one badge (seeded through the app itself, in a
 temporary SQLite file or the database named by `--database-url`). The request log is on,
@@ -132,14 +133,15 @@ def fastapi_one_route() -> FastAPI:
 
 
 def with_middleware(app: FastAPI, count: int, *, directly: bool = False) -> ASGIApp:
-    """`app` with only its `count` innermost middleware (all of them with -1), called as a
-    server calls it, or its middleware stack called `directly` (past `FastAPI.__call__`)."""
+    """`app` past its edge layer (when it has one, `http/edge.py`) with only its `count`
+    innermost middleware, called through `FastAPI.__call__` as a server calls it, or its
+    middleware stack called `directly`."""
     everything = list(app.user_middleware)
-    kept = everything if count < 0 else everything[len(everything) - count :]
-    app.user_middleware = kept
+    app.user_middleware = everything[len(everything) - count :] if count else []
     stack = app.build_middleware_stack()
     app.user_middleware = everything
     app.middleware_stack = None
+    routed: ASGIApp = getattr(app, "routed", app)
 
     async def call(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if directly:
@@ -147,7 +149,20 @@ def with_middleware(app: FastAPI, count: int, *, directly: bool = False) -> ASGI
             await stack(scope, receive, send)
             return
         app.middleware_stack = stack
-        await app(scope, receive, send)
+        await routed(scope, receive, send)
+
+    return call
+
+
+def without_request_log(app: ASGIApp) -> ASGIApp:
+    requests = logging.getLogger("badgekit_api.requests")
+
+    async def call(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        requests.disabled = True
+        try:
+            await app(scope, receive, send)
+        finally:
+            requests.disabled = False
 
     return call
 
@@ -162,6 +177,9 @@ def rows(app: FastAPI) -> list[Row]:
     names = [entry.cls.__name__ for entry in app.user_middleware]  # type: ignore[attr-defined]
     for count in range(1, len(names) + 1):
         found.append(Row(f"  + {names[-count]}", with_middleware(app, count)))
+    if getattr(app, "edge", None) is not None:
+        found.append(Row("  + the edge layer (as served)", app))
+    found.append(Row("as served, request log off", without_request_log(app)))
     return found
 
 
