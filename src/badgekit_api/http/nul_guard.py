@@ -24,7 +24,7 @@ def nul_in_url(scope: Scope) -> str | None:
     if NUL in scope.get("path", ""):
         return "path"
     query: bytes = scope.get("query_string", b"")
-    if b"\x00" in query or NUL in unquote_plus(query.decode("latin-1")):
+    if query and (b"\x00" in query or NUL in unquote_plus(query.decode("latin-1"))):
         return "query"
     return None
 
