@@ -11,7 +11,8 @@ batches (the machine is shared; the best batch is the least disturbed one). Rows
 - our app (`create_app`) without its middleware (its stack called directly, then through
   `FastAPI.__call__` as a server calls it), then with them added one at a time from the
   innermost out, then its edge layer (`http/edge.py`, where the app has one): the app as
-  served; and the app as served with its request log line off;
+  served; with uvicorn's ProxyHeadersMiddleware around it, as `serve` runs it when
+  `FORWARDED_ALLOW_IPS` is set (the bench sets it); and with its request log line off;
 
 for `GET /` and for a signed `GET` of one badge (seeded through the app itself, in a
 temporary SQLite file or the database named by `--database-url`). The request log is on,
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import logging
 import logging.config
 import os
@@ -40,6 +42,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from badgekit_api import __version__
 from badgekit_api.config import Settings
@@ -179,6 +182,9 @@ def rows(app: FastAPI) -> list[Row]:
         found.append(Row(f"  + {names[-count]}", with_middleware(app, count)))
     if getattr(app, "edge", None) is not None:
         found.append(Row("  + the edge layer (as served)", app))
+    # What `serve` adds when FORWARDED_ALLOW_IPS names a proxy, as the bench's does.
+    proxied = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")  # type: ignore[arg-type]
+    found.append(Row("as served, + uvicorn's ProxyHeadersMiddleware", proxied))
     found.append(Row("as served, request log off", without_request_log(app)))
     return found
 
@@ -296,6 +302,9 @@ async def main(arguments: argparse.Namespace) -> None:
             await runner.upgrade(app.state.engine)
             probe_list = probes(await seed_badge(app))
             table = rows(app)
+            # As the server's lifespan does once it has loaded everything (`main.py`).
+            gc.collect()
+            gc.freeze()
             if arguments.profile:
                 await profile(table, probe_list, arguments.profile, arguments.requests)
                 return
