@@ -205,3 +205,11 @@ async def test_a_claimed_code_stays_claimed_without_the_email(
     assert (await client.get("/systems/chicago/applications")).json()["applications"][0][
         "learner"
     ] == EARNER
+
+
+async def test_the_reference_documents_both_operations(anon: httpx.AsyncClient) -> None:
+    spec = (await anon.get("/openapi.json")).json()
+    operations = spec["paths"]["/systems/{system_slug}/earners/{email}"]
+    assert set(operations) >= {"get", "delete"}
+    assert "tombstone" in operations["delete"]["description"]
+    assert operations["get"]["responses"]["200"]["content"]["application/json"]["schema"]
