@@ -132,6 +132,12 @@ async def test_bad_lines_are_refused_by_number(
             with pytest.raises(ImportFailed, match="already has a system `chicago`"):
                 await import_file(target, io.BytesIO(b"\n".join(exported)))
             assert await _rows(target) == imported
+
+            # Under another name, its rows' ids are taken: refused, naming the lines.
+            renamed = [line.replace(b'"chicago"', b'"chicago-copy"') for line in exported]
+            with pytest.raises(ImportFailed, match=r"lines? 2(-\d+)? \(image records\)"):
+                await import_file(target, io.BytesIO(b"\n".join(renamed)))
+            assert await _rows(target) == imported
         finally:
             await target.dispose()
 
