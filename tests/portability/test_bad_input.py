@@ -157,3 +157,19 @@ async def test_the_command_names_the_line(
         f"Nothing was imported: line {number}: instance: `issued_on` must be an ISO 8601"
         in done.stderr
     )
+
+
+async def test_exporting_an_unknown_system_writes_nothing(app: FastAPI, tmp_path: Path) -> None:
+    out = tmp_path / "nowhere.jsonl"
+    url = app.state.engine.url.render_as_string(hide_password=False)
+    done = run_cli(
+        "export",
+        "--system",
+        "nowhere",
+        "--out",
+        str(out),
+        env={"DATABASE_URL": url, "MASTER_SECRET": TEST_SECRET},
+    )
+    assert done.code == 1
+    assert "Could not find system `nowhere`" in done.stderr
+    assert list(tmp_path.iterdir()) == []
