@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from badgekit_api.config import Settings
 from badgekit_api.main import create_app
 from badgekit_api.models import Consumer, Webhook
-from badgekit_api.portability.records import RECORD_TYPES
+from badgekit_api.portability.records import RECORD_TYPES, SYSTEMS
 from tests.factories.badges import create_badge
 from tests.factories.instances import award
 from tests.live_server import TEST_SETTINGS
@@ -84,6 +84,18 @@ async def _secrets(app: FastAPI) -> list[Any]:
     return [tuple(row) for row in [*consumers, *webhooks]]
 
 
+async def _system_rows(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every exported table that belongs to chicago, column for column."""
+    rows = {}
+    async with engine.connect() as connection:
+        system = await connection.scalar(select(SYSTEMS.c.id).where(SYSTEMS.c.slug == "chicago"))
+        for kind in RECORD_TYPES:
+            table = kind.table
+            statement = select(table).where(kind.owned(system)).order_by(*table.primary_key)
+            rows[kind.name] = [tuple(row) for row in await connection.execute(statement)]
+    return rows
+
+
 async def test_every_answer_survives_the_move(
     client: httpx.AsyncClient,
     anon: httpx.AsyncClient,
@@ -109,6 +121,10 @@ async def test_every_answer_survives_the_move(
         assert await _answers(moved_anon, public_urls(seeded)) == before_public
         assert await _answers(moved, signed_urls()) == before_signed
         assert await _secrets(target) == await _secrets(app)
+        # Every column of every row, whatever the API shows of it.
+        before_rows = await _system_rows(app.state.engine)
+        assert all(before_rows.values()), "the seed makes rows of every type"
+        assert await _system_rows(target.state.engine) == before_rows
         # Every record type was exported; only chicago came across.
         types = {orjson.loads(line)["type"] for line in exported.splitlines()}
         assert types == {"export"} | {kind.name for kind in RECORD_TYPES}
