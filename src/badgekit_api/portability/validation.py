@@ -12,6 +12,9 @@ from sqlalchemy import Table
 from badgekit_api.portability import codec
 from badgekit_api.portability.records import BY_NAME, BY_TABLE, FORMAT, VERSION, RecordType
 
+_NAMES = list(BY_NAME)
+_POSITIONS = {name: position for position, name in enumerate(_NAMES)}
+
 
 class BadLine(ValueError):
     """A line of the file that cannot be imported; `str()` names the line and why."""
@@ -96,12 +99,11 @@ class Reader:
         return row
 
     def _check_order(self, number: int, record_type: RecordType) -> None:
-        position = list(BY_NAME).index(record_type.name)
+        position = _POSITIONS[record_type.name]
         if position < self.last_type:
             raise BadLine(
                 number,
-                f"{record_type.name} records must come before "
-                f"{list(BY_NAME)[self.last_type]} records",
+                f"{record_type.name} records must come before {_NAMES[self.last_type]} records",
             )
         self.last_type = position
         if record_type.name not in ("image", "system") and not self.seen.get("systems"):
