@@ -106,7 +106,8 @@ async def revoke(
         payload=events.revoke(
             uid=instance.slug,
             badge=badge_payload(badge, urls),
-            email=instance.email,
+            # The stored form of the email it was found by (a live award always has one).
+            email=instance.email or email,
         ),
     )
     return instance

@@ -27,7 +27,8 @@ class BadgeInstance(IdMixin, CreatedMixin, Base):
 
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     badge_id: Mapped[int] = mapped_column(ForeignKey("badges.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    recipient_hash: Mapped[str | None] = mapped_column(String(71))
     issued_on: Mapped[datetime] = mapped_column(UTCDateTime())
     expires: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claim_code: Mapped[str | None] = mapped_column(String(255))
