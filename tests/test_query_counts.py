@@ -429,3 +429,33 @@ async def test_assessment_and_container_writes(
         # the start (key, containers, the program), the UPDATE, the answer read back
         "rename a program": 3,
     }
+
+
+async def test_assessment_milestone_and_container_reads_are_compiled_once(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    """Their second run compiles nothing (see `test_hot_statements_are_compiled_once`)."""
+    await create_tree(client)
+    badges = await _badges(client, 3)
+    [application] = await _apply(client, 1)
+    one = f"{APPLICATIONS}/{application['slug']}"
+    review = await client.post(f"{one}/reviews", json={"author": "r@example.org"})
+    assert review.status_code == 201, review.text
+    milestone = await client.post(
+        "/systems/chicago/milestones",
+        json={"primaryBadgeId": badges[0]["id"], "numberRequired": 1, "supportBadges": []},
+    )
+    assert milestone.status_code == 201, milestone.text
+    paths = [
+        one,
+        f"{APPLICATIONS}?page=1&count=5&processed=false",
+        f"{one}/reviews/{review.json()['review']['slug']}",
+        f"/systems/chicago/milestones/{milestone.json()['milestone']['id']}",
+        "/systems?page=1&count=5",
+        "/systems/chicago/issuers/library",
+    ]
+    for path in paths:
+        assert (await client.get(path)).status_code == 200, path
+        with count_queries(engine) as counter:
+            assert (await client.get(path)).status_code == 200, path
+        assert counter.compiled == [], path

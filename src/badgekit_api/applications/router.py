@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import orjson
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from badgekit_api.applications import queries
 from badgekit_api.applications import service as application_service
@@ -36,7 +37,7 @@ ONE_BADGE = "/badges/{badge_slug}/applications"
 ONE_APPLICATION = f"{ONE_BADGE}/{{application_slug}}"
 
 
-@router.get("/applications", response_model=ApplicationList, response_class=Response)
+@router.get("/applications", response_model=ApplicationList, response_class=JSONResponse)
 @reads(queries.SCOPE_APPLICATIONS)
 async def list_applications(
     started: StartedDep, page: PageDep, _filters: ApplicationFiltersDep
@@ -46,7 +47,7 @@ async def list_applications(
     return page_response("applications", started.row, page)
 
 
-@router.get(ONE_BADGE, response_model=ApplicationList, response_class=Response)
+@router.get(ONE_BADGE, response_model=ApplicationList, response_class=JSONResponse)
 @reads(queries.BADGE_APPLICATIONS)
 async def list_badge_applications(
     badge_slug: BadgeSlug, started: StartedDep, page: PageDep, _filters: ApplicationFiltersDep
@@ -56,7 +57,9 @@ async def list_badge_applications(
     return page_response("applications", started.row, page)
 
 
-@router.post(ONE_BADGE, response_model=ApplicationChanged, status_code=201, response_class=Response)
+@router.post(
+    ONE_BADGE, response_model=ApplicationChanged, status_code=201, response_class=JSONResponse
+)
 @reads(BADGE_IN_URL)
 async def create_application(
     badge: ActingBadgeDep,
@@ -75,7 +78,7 @@ async def create_application(
     )
 
 
-@router.get(ONE_APPLICATION, response_model=ApplicationEnvelope, response_class=Response)
+@router.get(ONE_APPLICATION, response_model=ApplicationEnvelope, response_class=JSONResponse)
 @reads(queries.ONE_APPLICATION)
 async def get_application(
     badge_slug: BadgeSlug, application_slug: ApplicationSlug, started: StartedDep
@@ -85,7 +88,7 @@ async def get_application(
     return object_response({"application": JsonText(shown)})
 
 
-@router.put(ONE_APPLICATION, response_model=ApplicationChanged, response_class=Response)
+@router.put(ONE_APPLICATION, response_model=ApplicationChanged, response_class=JSONResponse)
 @reads(queries.ONE_APPLICATION)
 async def update_application(
     badge_slug: BadgeSlug,
@@ -104,7 +107,7 @@ async def update_application(
     return object_response({"status": "updated", "application": JsonText(shown)})
 
 
-@router.delete(ONE_APPLICATION, response_model=ApplicationChanged, response_class=Response)
+@router.delete(ONE_APPLICATION, response_model=ApplicationChanged, response_class=JSONResponse)
 @reads(queries.ONE_APPLICATION)
 async def delete_application(
     badge_slug: BadgeSlug,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from badgekit_api.containers import queries
 from badgekit_api.containers import service as container_service
@@ -31,14 +32,14 @@ def _issuer(started: Started) -> str:
     return shown
 
 
-@router.get("", response_model=IssuerList, response_class=Response)
+@router.get("", response_model=IssuerList, response_class=JSONResponse)
 @reads(queries.ISSUER_PAGE)
 async def list_issuers(started: StartedDep, page: PageDep) -> Response:
     """The issuers of a system, each with its programs."""
     return page_response("issuers", started.row, page)
 
 
-@router.post("", response_model=IssuerChanged, status_code=201, response_class=Response)
+@router.post("", response_model=IssuerChanged, status_code=201, response_class=JSONResponse)
 async def create_issuer(
     scope: CurrentScope,
     session: SessionDep,
@@ -62,7 +63,7 @@ async def create_issuer(
     )
 
 
-@router.get("/{issuer_slug}", response_model=IssuerEnvelope, response_class=Response)
+@router.get("/{issuer_slug}", response_model=IssuerEnvelope, response_class=JSONResponse)
 @reads(queries.ONE_ISSUER)
 async def get_issuer(
     issuer_slug: IssuerSlug,  # noqa: ARG001 - the documented path parameter
@@ -72,7 +73,7 @@ async def get_issuer(
     return object_response({"issuer": JsonText(_issuer(started))})
 
 
-@router.put("/{issuer_slug}", response_model=IssuerChanged, response_class=Response)
+@router.put("/{issuer_slug}", response_model=IssuerChanged, response_class=JSONResponse)
 @reads(queries.ONE_ISSUER)
 async def update_issuer(
     issuer_slug: IssuerSlug,  # noqa: ARG001 - the documented path parameter
@@ -91,7 +92,7 @@ async def update_issuer(
     return object_response({"status": "updated", "issuer": JsonText(shown)})
 
 
-@router.delete("/{issuer_slug}", response_model=IssuerChanged, response_class=Response)
+@router.delete("/{issuer_slug}", response_model=IssuerChanged, response_class=JSONResponse)
 @reads(queries.ONE_ISSUER)
 async def delete_issuer(
     issuer_slug: IssuerSlug,  # noqa: ARG001 - the documented path parameter

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Path, Response
+from fastapi.responses import JSONResponse
 
 from badgekit_api.db.database import SessionDep
 from badgekit_api.db.listing import page_response
@@ -39,14 +40,14 @@ def _updated(shown: str) -> Response:
     return object_response({"status": "updated", "milestone": JsonText(shown)})
 
 
-@router.get("", response_model=MilestoneList, response_class=Response)
+@router.get("", response_model=MilestoneList, response_class=JSONResponse)
 @reads(queries.SYSTEM_MILESTONES)
 async def list_milestones(started: StartedDep, page: PageDep) -> Response:
     """The system's milestones, oldest first."""
     return page_response("milestones", started.row, page)
 
 
-@router.post("", response_model=MilestoneChanged, status_code=201, response_class=Response)
+@router.post("", response_model=MilestoneChanged, status_code=201, response_class=JSONResponse)
 async def create_milestone(
     scope: CurrentScope,
     session: SessionDep,
@@ -63,7 +64,7 @@ async def create_milestone(
     )
 
 
-@router.get("/{milestone_id}", response_model=MilestoneEnvelope, response_class=Response)
+@router.get("/{milestone_id}", response_model=MilestoneEnvelope, response_class=JSONResponse)
 @reads(queries.ONE_MILESTONE)
 async def get_milestone(milestone_id: MilestoneId, started: StartedDep) -> Response:
     """One milestone by its id."""
@@ -71,7 +72,7 @@ async def get_milestone(milestone_id: MilestoneId, started: StartedDep) -> Respo
     return object_response({"milestone": JsonText(shown)})
 
 
-@router.put("/{milestone_id}", response_model=MilestoneChanged, response_class=Response)
+@router.put("/{milestone_id}", response_model=MilestoneChanged, response_class=JSONResponse)
 @reads(queries.ONE_MILESTONE)
 async def update_milestone(
     milestone_id: MilestoneId,
@@ -87,7 +88,7 @@ async def update_milestone(
     return _updated(await queries.milestone_by_id(session, current["id"], urls.origin))
 
 
-@router.delete("/{milestone_id}", response_model=MilestoneChanged, response_class=Response)
+@router.delete("/{milestone_id}", response_model=MilestoneChanged, response_class=JSONResponse)
 @reads(queries.ONE_MILESTONE)
 async def delete_milestone(
     milestone_id: MilestoneId, started: StartedDep, session: SessionDep
@@ -98,7 +99,9 @@ async def delete_milestone(
     return object_response({"status": "deleted", "milestone": JsonText(shown)})
 
 
-@router.post("/{milestone_id}/add-badge", response_model=MilestoneChanged, response_class=Response)
+@router.post(
+    "/{milestone_id}/add-badge", response_model=MilestoneChanged, response_class=JSONResponse
+)
 @reads(queries.ONE_MILESTONE)
 async def add_milestone_badge(
     milestone_id: MilestoneId,
@@ -115,7 +118,7 @@ async def add_milestone_badge(
 
 
 @router.post(
-    "/{milestone_id}/remove-badge", response_model=MilestoneChanged, response_class=Response
+    "/{milestone_id}/remove-badge", response_model=MilestoneChanged, response_class=JSONResponse
 )
 @reads(queries.ONE_MILESTONE)
 async def remove_milestone_badge(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from badgekit_api.containers import queries
 from badgekit_api.containers import service as container_service
@@ -31,14 +32,14 @@ def _program(started: Started) -> str:
     return shown
 
 
-@router.get("", response_model=ProgramList, response_class=Response)
+@router.get("", response_model=ProgramList, response_class=JSONResponse)
 @reads(queries.PROGRAM_PAGE)
 async def list_programs(started: StartedDep, page: PageDep) -> Response:
     """The programs of an issuer."""
     return page_response("programs", started.row, page)
 
 
-@router.post("", response_model=ProgramChanged, status_code=201, response_class=Response)
+@router.post("", response_model=ProgramChanged, status_code=201, response_class=JSONResponse)
 async def create_program(
     scope: CurrentScope,
     session: SessionDep,
@@ -64,7 +65,7 @@ async def create_program(
     )
 
 
-@router.get("/{program_slug}", response_model=ProgramEnvelope, response_class=Response)
+@router.get("/{program_slug}", response_model=ProgramEnvelope, response_class=JSONResponse)
 @reads(queries.ONE_PROGRAM)
 async def get_program(
     program_slug: ProgramSlug,  # noqa: ARG001 - the documented path parameter
@@ -74,7 +75,7 @@ async def get_program(
     return object_response({"program": JsonText(_program(started))})
 
 
-@router.put("/{program_slug}", response_model=ProgramChanged, response_class=Response)
+@router.put("/{program_slug}", response_model=ProgramChanged, response_class=JSONResponse)
 @reads(queries.ONE_PROGRAM)
 async def update_program(
     program_slug: ProgramSlug,  # noqa: ARG001 - the documented path parameter
@@ -93,7 +94,7 @@ async def update_program(
     return object_response({"status": "updated", "program": JsonText(shown)})
 
 
-@router.delete("/{program_slug}", response_model=ProgramChanged, response_class=Response)
+@router.delete("/{program_slug}", response_model=ProgramChanged, response_class=JSONResponse)
 @reads(queries.ONE_PROGRAM)
 async def delete_program(
     program_slug: ProgramSlug,  # noqa: ARG001 - the documented path parameter

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
 
 from badgekit_api.applications import queries as application_queries
 from badgekit_api.applications.dependencies import ApplicationSlug
@@ -52,7 +53,7 @@ def _location(application: str, slug: str) -> str:
     return f"{path}/applications/{shown['slug']}/reviews/{slug}"
 
 
-@router.get("", response_model=ReviewList, response_class=Response)
+@router.get("", response_model=ReviewList, response_class=JSONResponse)
 @reads(queries.APPLICATION_REVIEWS)
 async def list_reviews(
     badge_slug: BadgeSlug, application_slug: ApplicationSlug, started: StartedDep, page: PageDep
@@ -62,7 +63,7 @@ async def list_reviews(
     return page_response("reviews", started.row, page)
 
 
-@router.post("", response_model=ReviewChanged, status_code=201, response_class=Response)
+@router.post("", response_model=ReviewChanged, status_code=201, response_class=JSONResponse)
 @reads(queries.REVIEW_TARGET)
 async def create_review(
     badge_slug: BadgeSlug,
@@ -82,7 +83,7 @@ async def create_review(
     )
 
 
-@router.get("/{review_slug}", response_model=ReviewEnvelope, response_class=Response)
+@router.get("/{review_slug}", response_model=ReviewEnvelope, response_class=JSONResponse)
 @reads(queries.ONE_REVIEW)
 async def get_review(
     review_slug: ReviewSlug,  # noqa: ARG001 - the documented path parameter
@@ -94,7 +95,7 @@ async def get_review(
     return object_response({"review": JsonText(review)})
 
 
-@router.put("/{review_slug}", response_model=ReviewChanged, response_class=Response)
+@router.put("/{review_slug}", response_model=ReviewChanged, response_class=JSONResponse)
 @reads(queries.ONE_REVIEW)
 async def update_review(
     review_slug: ReviewSlug,  # noqa: ARG001 - the documented path parameter
@@ -112,7 +113,7 @@ async def update_review(
     return object_response({"status": "updated", "review": JsonText(shown)})
 
 
-@router.delete("/{review_slug}", response_model=ReviewDeleted, response_class=Response)
+@router.delete("/{review_slug}", response_model=ReviewDeleted, response_class=JSONResponse)
 @reads(queries.ONE_REVIEW)
 async def delete_review(
     review_slug: ReviewSlug,  # noqa: ARG001 - the documented path parameter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
 from badgekit_api.containers import queries
 from badgekit_api.containers import service as container_service
@@ -33,14 +34,14 @@ def _system(started: Started, slug: str) -> str:
     return shown
 
 
-@router.get("", response_model=SystemList, response_class=Response)
+@router.get("", response_model=SystemList, response_class=JSONResponse)
 @reads(queries.SYSTEM_PAGE)
 async def list_systems(started: OutsideStartedDep, page: PageDep) -> Response:
     """All systems, each with its issuers and their programs."""
     return page_response("systems", started.row, page)
 
 
-@router.post("", response_model=SystemChanged, status_code=201, response_class=Response)
+@router.post("", response_model=SystemChanged, status_code=201, response_class=JSONResponse)
 async def create_system(
     settings: SettingsDep,
     session: SessionDep,
@@ -59,14 +60,14 @@ async def create_system(
     )
 
 
-@router.get("/{system_slug}", response_model=SystemEnvelope, response_class=Response)
+@router.get("/{system_slug}", response_model=SystemEnvelope, response_class=JSONResponse)
 @reads(queries.ONE_SYSTEM)
 async def get_system(system_slug: SystemSlug, started: OutsideStartedDep) -> Response:
     """One system by its slug."""
     return object_response({"system": JsonText(_system(started, system_slug))})
 
 
-@router.put("/{system_slug}", response_model=SystemChanged, response_class=Response)
+@router.put("/{system_slug}", response_model=SystemChanged, response_class=JSONResponse)
 @reads(queries.ONE_SYSTEM)
 async def update_system(
     system_slug: SystemSlug,
@@ -85,7 +86,7 @@ async def update_system(
     return object_response({"status": "updated", "system": JsonText(shown)})
 
 
-@router.delete("/{system_slug}", response_model=SystemChanged, response_class=Response)
+@router.delete("/{system_slug}", response_model=SystemChanged, response_class=JSONResponse)
 @reads(queries.ONE_SYSTEM)
 async def delete_system(
     system_slug: SystemSlug, started: OutsideStartedDep, session: SessionDep
