@@ -2,7 +2,8 @@
 that `page` and `count` ask for with its total, as columns of one statement.
 
 A listing's reading (`scopes/start.Reading`) gives these columns; `PagedReading` is the
-reading of a list that may be paged, and `page_response` the answer made of its row.
+reading of a list that may be paged, and `http/listing.page_response` the answer made of
+its row.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Request
 from sqlalchemy import ColumnElement, Integer, Table, bindparam, func, select
 
 from badgekit_api.db.json_sql import as_text, json_array_agg
-from badgekit_api.http.json_text import JsonText, object_response
-from badgekit_api.http.pagination import Page, page_of
+from badgekit_api.http.pagination import page_of
 from badgekit_api.scopes.start import Reading
 
 Document = Callable[[Any], ColumnElement[Any]]
@@ -69,11 +69,3 @@ class PagedReading(Reading):
 
     def filter_params(self, request: Request, filters: Any) -> dict[str, Any]:
         return {}
-
-
-def page_response(name: str, row: Any, page: Page | None) -> Response:
-    """`{name: [...]}` from a `listed_documents` row, with `pageData` when paged."""
-    members: dict[str, object] = {name: JsonText(getattr(row, name))}
-    if page is not None:
-        members["pageData"] = {"page": page.page, "count": page.count, "total": row.total}
-    return object_response(members)
