@@ -20,6 +20,9 @@ from sqlalchemy import Row, Select, Table, bindparam, column, func, insert, sele
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# The column `unnest ... WITH ORDINALITY` numbers rows in.
+_GIVEN_ORDER = "given_order"
+
 
 @dataclass(frozen=True, slots=True)
 class Children:
@@ -118,9 +121,12 @@ def _unnested(
     rows: Sequence[dict[str, Any]],
     prefix: str,
     extra: Sequence[tuple[str, Any]] = (),
+    *,
+    numbered: bool = False,
 ) -> Select[Any]:
     """`rows` as a SELECT of `unnest` over one typed array parameter per column (`extra`:
-    more (name, type) columns read from the rows, not inserted)."""
+    more (name, type) columns read from the rows, not inserted; `numbered`: and each
+    row's place in `rows`, as `_GIVEN_ORDER`)."""
     typed = [(name, table.c[name].type) for name in names] + list(extra)
     arrays = [
         bindparam(f"{prefix}_{name}", [row[name] for row in rows], type_=ARRAY(kind))
@@ -128,18 +134,30 @@ def _unnested(
     ]
     unnested = (
         func.unnest(*arrays)
-        .table_valued(*(column(name, kind) for name, kind in typed))
+        .table_valued(
+            *(column(name, kind) for name, kind in typed),
+            with_ordinality=_GIVEN_ORDER if numbered else None,
+        )
         .render_derived(name=prefix)
     )
-    return select(*(unnested.c[name] for name, _ in typed))
+    chosen = [unnested.c[name] for name, _ in typed]
+    if numbered:
+        chosen.append(unnested.c[_GIVEN_ORDER])
+    return select(*chosen)
 
 
 def _children_insert(children: Children, parents: Any, key: str, prefix: str) -> Any:
     table = children.table
     names = _column_names(children.rows)
     key_type = parents.c[key].type
-    given = _unnested(table, names, children.rows, prefix, extra=[("parent", key_type)]).subquery()
-    chosen = select(parents.c.id, *(given.c[name] for name in names)).select_from(
-        parents.join(given, parents.c[key] == given.c.parent)
+    given = _unnested(
+        table, names, children.rows, prefix, extra=[("parent", key_type)], numbered=True
+    ).subquery()
+    # In the order given: the join may reorder rows, and the children's ids (which lists
+    # such as a review's items are shown in) are drawn in the order rows are inserted.
+    chosen = (
+        select(parents.c.id, *(given.c[name] for name in names))
+        .select_from(parents.join(given, parents.c[key] == given.c.parent))
+        .order_by(given.c[_GIVEN_ORDER])
     )
     return insert(table).from_select([children.parent_column, *names], chosen)
