@@ -20,8 +20,8 @@ from sqlalchemy import Row, Select, Table, bindparam, column, func, insert, sele
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# The column `unnest ... WITH ORDINALITY` numbers rows in.
-_GIVEN_ORDER = "given_order"
+# The position of each unnested row, counted by `unnest ... WITH ORDINALITY`.
+ORDINAL = "ordinal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,16 @@ class Children:
 
 
 @dataclass(frozen=True, slots=True)
+class Head:
+    """One row of `table` inserted first, whose new id every parent row takes in
+    `parent_column` (a new badge's image)."""
+
+    table: Table
+    row: dict[str, Any]
+    parent_column: str
+
+
+@dataclass(frozen=True, slots=True)
 class Together:
     """What one write inserts: `rows` into `parent` (each with its `key` column set), their
     `children`, and `others` (rows of other tables, written in the same step)."""
@@ -45,6 +55,7 @@ class Together:
     returning: Sequence[str]
     children: Sequence[Children] = field(default_factory=tuple)
     others: Sequence[tuple[Table, Sequence[dict[str, Any]]]] = field(default_factory=tuple)
+    head: Head | None = None
 
 
 async def insert_together(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
@@ -61,7 +72,13 @@ def _returned(write: Together) -> list[Any]:
 
 
 async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
-    inserted = await session.execute(insert(write.parent).returning(*_returned(write)), write.rows)
+    rows = write.rows
+    if write.head is not None:
+        head = write.head
+        new = insert(head.table).values(**head.row).returning(head.table.c.id)
+        head_id = (await session.execute(new)).scalar_one()
+        rows = [{**row, head.parent_column: head_id} for row in rows]
+    inserted = await session.execute(insert(write.parent).returning(*_returned(write)), rows)
     created = {row._mapping[write.key]: row for row in inserted}
     for children in write.children:
         if children.rows:
@@ -86,11 +103,14 @@ async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any,
     # the statement's text depends on which tables have rows, never on how many, so it is
     # compiled once and stays one prepared statement (a multi-row VALUES is neither).
     names = _column_names(write.rows)
-    new = (
-        insert(write.parent)
-        .from_select(names, _unnested(write.parent, names, write.rows, "new"))
-        .returning(*_returned(write))
-    )
+    chosen = _unnested(write.parent, names, write.rows, "new")
+    if write.head is not None:
+        # The head's INSERT ... RETURNING is a CTE of its own; every parent row takes its id.
+        head = write.head
+        first = insert(head.table).values(**head.row).returning(head.table.c.id).cte("head_row")
+        names = [*names, head.parent_column]
+        chosen = chosen.add_columns(first.c.id)
+    new = insert(write.parent).from_select(names, chosen).returning(*_returned(write))
     parents = new.cte("new_rows")
     ctes = []
     for number, children in enumerate(write.children):
@@ -125,8 +145,7 @@ def _unnested(
     numbered: bool = False,
 ) -> Select[Any]:
     """`rows` as a SELECT of `unnest` over one typed array parameter per column (`extra`:
-    more (name, type) columns read from the rows, not inserted; `numbered`: and each
-    row's place in `rows`, as `_GIVEN_ORDER`)."""
+    more (name, type) columns read from the rows, not inserted)."""
     typed = [(name, table.c[name].type) for name in names] + list(extra)
     arrays = [
         bindparam(f"{prefix}_{name}", [row[name] for row in rows], type_=ARRAY(kind))
@@ -136,14 +155,12 @@ def _unnested(
         func.unnest(*arrays)
         .table_valued(
             *(column(name, kind) for name, kind in typed),
-            with_ordinality=_GIVEN_ORDER if numbered else None,
+            with_ordinality=ORDINAL if numbered else None,
         )
         .render_derived(name=prefix)
     )
-    chosen = [unnested.c[name] for name, _ in typed]
-    if numbered:
-        chosen.append(unnested.c[_GIVEN_ORDER])
-    return select(*chosen)
+    ordinal = [unnested.c[ORDINAL]] if numbered else []
+    return select(*(unnested.c[name] for name, _ in typed), *ordinal)
 
 
 def _children_insert(children: Children, parents: Any, key: str, prefix: str) -> Any:
@@ -153,11 +170,11 @@ def _children_insert(children: Children, parents: Any, key: str, prefix: str) ->
     given = _unnested(
         table, names, children.rows, prefix, extra=[("parent", key_type)], numbered=True
     ).subquery()
-    # In the order given: the join may reorder rows, and the children's ids (which lists
-    # such as a review's items are shown in) are drawn in the order rows are inserted.
+    # In the order given: the join may reorder the rows, and ids follow the insert's order
+    # (a badge shows its criteria in id order).
     chosen = (
         select(parents.c.id, *(given.c[name] for name in names))
         .select_from(parents.join(given, parents.c[key] == given.c.parent))
-        .order_by(given.c[_GIVEN_ORDER])
+        .order_by(given.c[ORDINAL])
     )
     return insert(table).from_select([children.parent_column, *names], chosen)
