@@ -290,3 +290,172 @@ async def test_hot_statements_are_compiled_once(
         with count_queries(engine) as counter:
             assert (await send(1)).status_code < 300, name
         assert counter.compiled == [], name
+
+
+# --- assessment, milestones and containers: one statement per read ------------------------
+
+APPLICATIONS = f"{PROGRAM}/badges/badge-2/applications"
+
+
+async def _apply(client: httpx.AsyncClient, count: int) -> list[dict[str, Any]]:
+    created = []
+    for number in range(count):
+        body = {
+            "learner": f"learner{number}@example.org",
+            "evidence": [{"url": "https://example.org/work", "mediaType": "link"}],
+        }
+        response = await client.post(APPLICATIONS, json=body)
+        assert response.status_code == 201, response.text
+        created.append(response.json()["application"])
+    return created
+
+
+async def test_applications_cost_one_statement_whatever_their_number(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    [first] = await _apply(client, 1)
+    reads = [
+        f"{APPLICATIONS}/{first['slug']}",
+        f"{APPLICATIONS}?page=1&count=50",
+        f"{APPLICATIONS}?processed=false&email=learner0@example.org",
+        "/systems/chicago/applications?page=1&count=50&processed=any",
+        "/systems/chicago/applications",
+    ]
+    few = [await _statements(engine, lambda path=path: client.get(path)) for path in reads]
+    await _apply(client, 5)
+    many = [await _statements(engine, lambda path=path: client.get(path)) for path in reads]
+    # one statement: the key, the containers, the badge, the applications as JSON with
+    # their badges and evidence (and the total)
+    assert few == many == [1] * len(reads)
+
+
+async def test_reviews_cost_one_statement(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    [application] = await _apply(client, 1)
+    reviews = f"{APPLICATIONS}/{application['slug']}/reviews"
+    created = await client.post(reviews, json={"author": "r@example.org", "reviewItems": []})
+    assert created.status_code == 201, created.text
+    review = f"{reviews}/{created.json()['review']['slug']}"
+    for path in (reviews, f"{reviews}?page=1&count=10", review):
+        # the key, the containers, the badge, the application and the review(s) as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_milestones_cost_one_statement(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    badges = await _badges(client, 3)
+    body = {
+        "primaryBadgeId": badges[0]["id"],
+        "numberRequired": 2,
+        "supportBadges": [badges[1]["id"], badges[2]["id"]],
+    }
+    created = await client.post("/systems/chicago/milestones", json=body)
+    assert created.status_code == 201, created.text
+    one = f"/systems/chicago/milestones/{created.json()['milestone']['id']}"
+    for path in ("/systems/chicago/milestones", "/systems/chicago/milestones?page=1&count=5", one):
+        # the key, the system, the milestone(s) with their badges in full, as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_containers_cost_one_statement(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    paths = [
+        "/systems",
+        "/systems?page=1&count=5",
+        "/systems/chicago",
+        "/systems/chicago/issuers",
+        "/systems/chicago/issuers/library",
+        "/systems/chicago/issuers/library/programs",
+        "/systems/chicago/issuers/library/programs/readers",
+    ]
+    for path in paths:
+        # the key, the URL's containers, the container(s) with their children as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_assessment_and_container_writes(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    badges = await _badges(client, 3)
+    await add_webhook(client, system="chicago", url="https://receiver.example.org/hook")
+    [application] = await _apply(client, 1)
+    one = f"{APPLICATIONS}/{application['slug']}"
+    criterion = badges[2]["criteria"][0]["id"]
+    review_body = {
+        "author": "r@example.org",
+        "reviewItems": [{"criterionId": criterion, "satisfied": True}],
+    }
+    milestone_body = {
+        "primaryBadgeId": badges[0]["id"],
+        "numberRequired": 1,
+        "supportBadges": [badges[1]["id"]],
+    }
+    writes = {
+        "process an application": lambda: client.put(one, json={"processed": 1399379085}),
+        "review": lambda: client.post(f"{one}/reviews", json=review_body),
+        "milestone": lambda: client.post("/systems/chicago/milestones", json=milestone_body),
+        "system": lambda: client.post(
+            "/systems", json={"slug": "boston", "name": "Boston", "url": "https://b.org"}
+        ),
+        "rename a program": lambda: client.put(
+            "/systems/chicago/issuers/library/programs/readers", json={"name": "Readers"}
+        ),
+    }
+    counts = {}
+    for name, send in writes.items():
+        with count_queries(engine) as counter:
+            response = await send()
+        assert response.status_code < 300, (name, response.text)
+        counts[name] = counter.count
+    together = 1 if engine.dialect.name == "postgresql" else 2  # a row and its children
+    assert counts == {
+        # the start (key, containers, the application), the UPDATE, the answer read back
+        "process an application": 3,
+        # the start (key, containers, the application with its badge, the system's webhooks
+        # that hear of reviews), the review with its items, the answer read back, the event
+        "review": 2 + together + 1,
+        # the start, the badges checked, the milestone, its support badges, the answer
+        "milestone": 5,
+        # the INSERT and the answer read back (the start has nothing to find)
+        "system": 2,
+        # the start (key, containers, the program), the UPDATE, the answer read back
+        "rename a program": 3,
+    }
+
+
+async def test_assessment_milestone_and_container_reads_are_compiled_once(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    """Their second run compiles nothing (see `test_hot_statements_are_compiled_once`)."""
+    await create_tree(client)
+    badges = await _badges(client, 3)
+    [application] = await _apply(client, 1)
+    one = f"{APPLICATIONS}/{application['slug']}"
+    review = await client.post(f"{one}/reviews", json={"author": "r@example.org"})
+    assert review.status_code == 201, review.text
+    milestone = await client.post(
+        "/systems/chicago/milestones",
+        json={"primaryBadgeId": badges[0]["id"], "numberRequired": 1, "supportBadges": []},
+    )
+    assert milestone.status_code == 201, milestone.text
+    paths = [
+        one,
+        f"{APPLICATIONS}?page=1&count=5&processed=false",
+        f"{one}/reviews/{review.json()['review']['slug']}",
+        f"/systems/chicago/milestones/{milestone.json()['milestone']['id']}",
+        "/systems?page=1&count=5",
+        "/systems/chicago/issuers/library",
+    ]
+    for path in paths:
+        assert (await client.get(path)).status_code == 200, path
+        with count_queries(engine) as counter:
+            assert (await client.get(path)).status_code == 200, path
+        assert counter.compiled == [], path

@@ -1,4 +1,5 @@
-"""Containers as the wire format shows them (eager-loaded rows in, read models out)."""
+"""Containers from eager-loaded rows, for `badges/serializers.py` alone (the containers'
+own endpoints answer through `containers/queries.py`): it goes when that file goes."""
 
 from __future__ import annotations
 
