@@ -19,8 +19,9 @@ BadgeSlug = Annotated[str, Path(description="The badge's slug")]
 
 
 async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
-    """The badge named in the URL, in the URL's container or below it, to show or act on
-    (award, claim, apply for) but not to change itself; 404 otherwise."""
+    """The badge named in the URL, in the URL's container or below it, as an ORM entity:
+    left for the applications' routes until they read it through `queries.py` like the
+    routes of badges, instances and claim codes; 404 otherwise."""
     return await badge_service.get_shown(session, scope, badge_slug)
 
 
@@ -34,14 +35,6 @@ async def acting_badge(badge_slug: BadgeSlug, started: StartedDep) -> ActingBadg
 
 
 ActingBadgeDep = Annotated[ActingBadge, Depends(acting_badge)]
-
-
-async def badge_to_edit(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
-    """The badge named in the URL with all its relationships loaded, to be changed."""
-    return await badge_service.get(session, scope, badge_slug)
-
-
-EditableBadgeDep = Annotated[Badge, Depends(badge_to_edit)]
 
 
 async def archived_filter(  # async: no thread hop (see urls.py)

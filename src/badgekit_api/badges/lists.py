@@ -3,9 +3,9 @@ for any number of badges with one plain Core query (a UNION ALL of the five).
 
 Loading the same lists with the ORM's `selectinload` cost several times more CPU: its
 loader options, cache keys and identity-map bookkeeping for every child row were most of
-the time of a badge read by profile (docs/performance.md). The read endpoints use this,
-and so does every route under a badge's URL (`service.get_shown`); only the badge update
-loads the relationships, which it changes.
+the time of a badge read by profile (docs/performance.md). Left only for
+`service.get_shown`, behind the applications' `BadgeDep`, until they read their badge
+through `queries.py`.
 """
 
 from __future__ import annotations

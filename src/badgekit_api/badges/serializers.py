@@ -1,10 +1,7 @@
-"""A badge rendered from its loaded ORM entity, for the write paths that still load one
-(badge create, update and delete, claim codes, applications, webhook payloads).
-
-The read paths (one badge, a page of badges, an earner's instances, the public assertion)
-no longer come through here: their JSON is written by the database (`queries.py`), and
-the write paths are to answer through that same read path too (issue 16). Until they do,
-`tests/badges/test_rendering.py` checks that both show a badge alike.
+"""A badge rendered from its loaded ORM entity: left only for the modules that still load
+one (applications, reviews, milestones, and `service.get_shown` behind their `BadgeDep`),
+until they read their badges through `queries.py` like every other path (issue 16). Badges,
+instances, claim codes and webhook payloads no longer come through here.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ from sqlalchemy import Row, Select, Table, bindparam, column, func, insert, sele
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# The position of each unnested row, counted by `unnest ... WITH ORDINALITY`.
+ORDINAL = "ordinal"
+
 
 @dataclass(frozen=True, slots=True)
 class Children:
@@ -118,6 +121,8 @@ def _unnested(
     rows: Sequence[dict[str, Any]],
     prefix: str,
     extra: Sequence[tuple[str, Any]] = (),
+    *,
+    numbered: bool = False,
 ) -> Select[Any]:
     """`rows` as a SELECT of `unnest` over one typed array parameter per column (`extra`:
     more (name, type) columns read from the rows, not inserted)."""
@@ -128,18 +133,28 @@ def _unnested(
     ]
     unnested = (
         func.unnest(*arrays)
-        .table_valued(*(column(name, kind) for name, kind in typed))
+        .table_valued(
+            *(column(name, kind) for name, kind in typed),
+            with_ordinality=ORDINAL if numbered else None,
+        )
         .render_derived(name=prefix)
     )
-    return select(*(unnested.c[name] for name, _ in typed))
+    ordinal = [unnested.c[ORDINAL]] if numbered else []
+    return select(*(unnested.c[name] for name, _ in typed), *ordinal)
 
 
 def _children_insert(children: Children, parents: Any, key: str, prefix: str) -> Any:
     table = children.table
     names = _column_names(children.rows)
     key_type = parents.c[key].type
-    given = _unnested(table, names, children.rows, prefix, extra=[("parent", key_type)]).subquery()
-    chosen = select(parents.c.id, *(given.c[name] for name in names)).select_from(
-        parents.join(given, parents.c[key] == given.c.parent)
+    given = _unnested(
+        table, names, children.rows, prefix, extra=[("parent", key_type)], numbered=True
+    ).subquery()
+    # In the order given: the join may reorder the rows, and ids follow the insert's order
+    # (a badge shows its criteria in id order).
+    chosen = (
+        select(parents.c.id, *(given.c[name] for name in names))
+        .select_from(parents.join(given, parents.c[key] == given.c.parent))
+        .order_by(given.c[ORDINAL])
     )
     return insert(table).from_select([children.parent_column, *names], chosen)
