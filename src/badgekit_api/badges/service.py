@@ -25,9 +25,9 @@ from badgekit_api.badges.lists import read_lists
 from badgekit_api.badges.schemas import BadgeCreate, BadgeUpdate
 from badgekit_api.badges.serializers import BADGE_CONTAINER_OPTIONS, remember_lists
 from badgekit_api.badges.slugs import made_up_slugs
-from badgekit_api.db.insert_together import Children, Together, insert_together
+from badgekit_api.db.insert_together import Children, Head, Together, insert_together
 from badgekit_api.errors import Conflict, NotFound
-from badgekit_api.images.service import image_from_input
+from badgekit_api.images.service import image_from_input, image_row
 from badgekit_api.models import Alignment, Badge, BadgeCategory, BadgeTag, Criterion, Image
 from badgekit_api.models.base import utcnow
 from badgekit_api.scopes import Scope
@@ -120,25 +120,22 @@ async def create(
     session: AsyncSession, scope: Scope, data: BadgeCreate, *, max_image_bytes: int
 ) -> tuple[int, str]:
     """A new badge in the scope's deepest container (and so in the ones above it): its id
-    and slug. Core inserts: the badge with its lists in one statement on PostgreSQL
-    (`db/insert_together.py`), one per table elsewhere.
+    and slug. Core inserts: the image, the badge and its lists in one statement on
+    PostgreSQL (`db/insert_together.py`), one per table elsewhere.
 
     Without a `slug` in `data` the server makes one up from the name, and a slug that
     another request took meanwhile is no reason to fail: the next one is tried."""
     image = await image_from_input(data.image, data.image_url, max_image_bytes)
     assert image is not None, "BadgeCreate requires `image` or `imageUrl`"
-    # Stored first, so that an insert rolled back to try another slug leaves it in place.
-    session.add(image)
-    await session.flush()
     row = {
         "system_id": scope.system.id,
         "issuer_id": scope.issuer.id if scope.issuer else None,
         "program_id": scope.program.id if scope.program else None,
         **{field: getattr(data, field) for field in SCALAR_FIELDS},
         "archived": bool(data.archived),
-        "image_id": image.id,
         "created_at": utcnow(),
     }
+    stored_image = Head(_images, image_row(image), "image_id")
 
     def together(slug: str) -> Together:
         return Together(
@@ -147,6 +144,7 @@ async def create(
             rows=[{**row, "slug": slug}],
             returning=(),
             children=_new_lists(data, slug),
+            head=stored_image,
         )
 
     if data.slug is None:

@@ -35,6 +35,16 @@ class Children:
 
 
 @dataclass(frozen=True, slots=True)
+class Head:
+    """One row of `table` inserted first, whose new id every parent row takes in
+    `parent_column` (a new badge's image)."""
+
+    table: Table
+    row: dict[str, Any]
+    parent_column: str
+
+
+@dataclass(frozen=True, slots=True)
 class Together:
     """What one write inserts: `rows` into `parent` (each with its `key` column set), their
     `children`, and `others` (rows of other tables, written in the same step)."""
@@ -45,6 +55,7 @@ class Together:
     returning: Sequence[str]
     children: Sequence[Children] = field(default_factory=tuple)
     others: Sequence[tuple[Table, Sequence[dict[str, Any]]]] = field(default_factory=tuple)
+    head: Head | None = None
 
 
 async def insert_together(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
@@ -61,7 +72,13 @@ def _returned(write: Together) -> list[Any]:
 
 
 async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
-    inserted = await session.execute(insert(write.parent).returning(*_returned(write)), write.rows)
+    rows = write.rows
+    if write.head is not None:
+        head = write.head
+        new = insert(head.table).values(**head.row).returning(head.table.c.id)
+        head_id = (await session.execute(new)).scalar_one()
+        rows = [{**row, head.parent_column: head_id} for row in rows]
+    inserted = await session.execute(insert(write.parent).returning(*_returned(write)), rows)
     created = {row._mapping[write.key]: row for row in inserted}
     for children in write.children:
         if children.rows:
@@ -86,11 +103,14 @@ async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any,
     # the statement's text depends on which tables have rows, never on how many, so it is
     # compiled once and stays one prepared statement (a multi-row VALUES is neither).
     names = _column_names(write.rows)
-    new = (
-        insert(write.parent)
-        .from_select(names, _unnested(write.parent, names, write.rows, "new"))
-        .returning(*_returned(write))
-    )
+    chosen = _unnested(write.parent, names, write.rows, "new")
+    if write.head is not None:
+        # The head's INSERT ... RETURNING is a CTE of its own; every parent row takes its id.
+        head = write.head
+        first = insert(head.table).values(**head.row).returning(head.table.c.id).cte("head_row")
+        names = [*names, head.parent_column]
+        chosen = chosen.add_columns(first.c.id)
+    new = insert(write.parent).from_select(names, chosen).returning(*_returned(write))
     parents = new.cte("new_rows")
     ctes = []
     for number, children in enumerate(write.children):
