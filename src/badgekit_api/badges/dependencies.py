@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from badgekit_api.badges import queries
-from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.queries import ActingBadge
+from badgekit_api.badges.serializers import get_shown
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.query_flags import either_flag
 from badgekit_api.models import Badge
@@ -22,7 +22,7 @@ async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: Se
     """The badge named in the URL, in the URL's container or below it, as an ORM entity:
     left for the applications' routes until they read it through `queries.py` like the
     routes of badges, instances and claim codes; 404 otherwise."""
-    return await badge_service.get_shown(session, scope, badge_slug)
+    return await get_shown(session, scope, badge_slug)
 
 
 BadgeDep = Annotated[Badge, Depends(badge_in_scope)]

@@ -6,15 +6,19 @@ instances, claim codes and webhook payloads no longer come through here.
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+from sqlalchemy import Select, bindparam, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from badgekit_api.badges.lists import BadgeLists
+from badgekit_api.badges.lists import BadgeLists, read_lists
 from badgekit_api.badges.schemas import AlignmentRead, BadgeRead, CriterionRead, TagRead
 from badgekit_api.containers.serializers import issuer_read, program_read, system_read
+from badgekit_api.errors import NotFound
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.images.service import image_url
 from badgekit_api.models import Badge, Issuer, Program, System
+from badgekit_api.scopes import Scope
+from badgekit_api.scopes.scope import SCOPE_DEPTHS, owned_at
 
 # The badge's image and containers (with theirs) come in the badge query's own joins: one
 # query instead of seven. Only the lists need queries of their own.
@@ -107,3 +111,35 @@ def _loaded_lists(badge: Badge) -> BadgeLists:
             for milestone in badge.milestones
         ],
     )
+
+
+# --- the badge behind `dependencies.BadgeDep` --------------------------------------------
+
+
+def _shown_by_slug(depth: int) -> Select[Badge]:
+    return (
+        select(Badge)
+        .options(*BADGE_CONTAINER_OPTIONS)
+        .where(
+            owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id),
+            Badge.slug == bindparam("slug"),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+# Built once per scope depth: building an ORM statement with its loader options costs
+# more CPU than running it.
+_SHOWN_BY_SLUG = {depth: _shown_by_slug(depth) for depth in SCOPE_DEPTHS}
+
+
+async def get_shown(session: AsyncSession, scope: Scope, slug: str) -> Badge:
+    """The badge with this slug in the scope (or below), to be shown or acted on but not
+    changed itself; 404 otherwise. Its containers come in its own query, its five lists in
+    one plain query (`read_lists`, remembered for `badge_read`)."""
+    badge = await session.scalar(_SHOWN_BY_SLUG[scope.depth], {**scope.owner_ids(), "slug": slug})
+    if badge is None:
+        raise NotFound.for_field("badge", "slug", slug)
+    lists = await read_lists(session, [badge.id])
+    remember_lists(badge, lists[badge.id])
+    return badge

@@ -3,7 +3,7 @@ is the badge as `queries.py` reads it (`badges_by_id`), after the write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, bindparam, exists, insert, select
@@ -12,7 +12,6 @@ from sqlalchemy import update as update_rows
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.interfaces import ORMOption
 
 from badgekit_api.badges.children import (
     ListChange,
@@ -21,17 +20,14 @@ from badgekit_api.badges.children import (
     merge_by_id,
     merge_labels,
 )
-from badgekit_api.badges.lists import read_lists
 from badgekit_api.badges.schemas import BadgeCreate, BadgeUpdate
-from badgekit_api.badges.serializers import BADGE_CONTAINER_OPTIONS, remember_lists
 from badgekit_api.badges.slugs import made_up_slugs
 from badgekit_api.db.insert_together import Children, Head, Together, insert_together
-from badgekit_api.errors import Conflict, NotFound
+from badgekit_api.errors import Conflict
 from badgekit_api.images.service import image_from_input, image_row
 from badgekit_api.models import Alignment, Badge, BadgeCategory, BadgeTag, Criterion, Image
 from badgekit_api.models.base import utcnow
 from badgekit_api.scopes import Scope
-from badgekit_api.scopes.scope import SCOPE_DEPTHS, owned_at
 
 _badges: Table = Badge.__table__  # type: ignore[assignment]
 _images: Table = Image.__table__  # type: ignore[assignment]
@@ -76,44 +72,6 @@ def public_statement() -> Select[Badge]:
         selectinload(Badge.program),
     )
     return select(Badge).options(*containers).where(Badge.archived.is_(False)).order_by(Badge.id)
-
-
-def _by_slug(depth: int, options: Sequence[ORMOption]) -> Select[Badge]:
-    return (
-        select(Badge)
-        .options(*options)
-        .where(
-            owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id),
-            Badge.slug == bindparam("slug"),
-        )
-        .execution_options(populate_existing=True)
-    )
-
-
-# Left for the applications' routes (`dependencies.BadgeDep`) until they read their
-# badge through `queries.py` too. Built once per scope depth: building an ORM statement
-# with its loader options costs more CPU than running it.
-_SHOWN_BY_SLUG = {depth: _by_slug(depth, BADGE_CONTAINER_OPTIONS) for depth in SCOPE_DEPTHS}
-
-
-async def _one(
-    session: AsyncSession, statements: dict[int, Select[Badge]], scope: Scope, slug: str
-) -> Badge:
-    badge = await session.scalar(statements[scope.depth], {**scope.owner_ids(), "slug": slug})
-    if badge is None:
-        raise NotFound.for_field("badge", "slug", slug)
-    return badge
-
-
-async def get_shown(session: AsyncSession, scope: Scope, slug: str) -> Badge:
-    """The badge with this slug in the scope (or below), to be shown or acted on but not
-    changed itself; 404 otherwise. Its containers come in its own query, its five lists in
-    one plain query (`read_lists`, remembered for `badge_read`) instead of the ORM's five
-    selectin loads; its list relationships stay unloaded (`get` loads them to change)."""
-    badge = await _one(session, _SHOWN_BY_SLUG, scope, slug)
-    lists = await read_lists(session, [badge.id])
-    remember_lists(badge, lists[badge.id])
-    return badge
 
 
 async def create(
