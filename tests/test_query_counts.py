@@ -267,6 +267,13 @@ async def test_hot_statements_are_compiled_once(
         ("badge page", lambda _: client.get("/systems/chicago/badges?page=1&count=2")),
         ("earner", lambda _: client.get("/systems/chicago/instances/first@example.org")),
         ("assertion", lambda _: anon.get(f"/public/assertions/{uid}")),
+        ("code list", lambda _: client.get(f"{codes}?page=1&count=1")),
+        ("one code", lambda _: client.get(f"{codes}/code-1")),
+        ("code lookup", lambda _: client.get("/systems/chicago/codes/code-2")),
+        (
+            "badge's instance",
+            lambda _: client.get(f"{PROGRAM}/badges/badge-2/instances/first@example.org"),
+        ),
         (
             "award",
             lambda n: client.post(
