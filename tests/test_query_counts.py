@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.factories.badges import LEVEL_PREFIXES, create_badge
+from tests.factories.badges import LEVEL_PREFIXES, badge_body, create_badge
 from tests.factories.containers import create_tree
 from tests.factories.instances import award
 from tests.support import count_queries
@@ -267,6 +267,13 @@ async def test_hot_statements_are_compiled_once(
         ("badge page", lambda _: client.get("/systems/chicago/badges?page=1&count=2")),
         ("earner", lambda _: client.get("/systems/chicago/instances/first@example.org")),
         ("assertion", lambda _: anon.get(f"/public/assertions/{uid}")),
+        ("code list", lambda _: client.get(f"{codes}?page=1&count=1")),
+        ("one code", lambda _: client.get(f"{codes}/code-1")),
+        ("code lookup", lambda _: client.get("/systems/chicago/codes/code-2")),
+        (
+            "badge's instance",
+            lambda _: client.get(f"{PROGRAM}/badges/badge-2/instances/first@example.org"),
+        ),
         (
             "award",
             lambda n: client.post(
@@ -459,3 +466,85 @@ async def test_assessment_milestone_and_container_reads_are_compiled_once(
         with count_queries(engine) as counter:
             assert (await client.get(path)).status_code == 200, path
         assert counter.compiled == [], path
+
+
+async def test_claim_code_reads(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    codes = f"{PROGRAM}/badges/badge-2/codes"
+    for code in ("open-sesame", "abracadabra"):
+        assert (await client.post(codes, json={"code": code})).status_code == 201
+    reads = [
+        codes,
+        f"{codes}?page=1&count=1",
+        f"{codes}/open-sesame",
+        f"{PROGRAM}/codes/open-sesame",
+        "/systems/chicago/codes/abracadabra",
+    ]
+    for path in reads:
+        # one statement: the key, the containers, the badge and its code(s) as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_claim_code_writes(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    codes = f"{PROGRAM}/badges/badge-2/codes"
+    # the start (the badge as JSON), the INSERT ... RETURNING the code as JSON
+    create = await _statements(engine, lambda: client.post(codes, json={"code": "c"}), 201)
+    assert create == 2
+    # the start, whether the code is free in the system, the INSERT ... RETURNING
+    random = await _statements(engine, lambda: client.post(f"{codes}/random", json={}), 201)
+    assert random == 3
+    # the start (the badge and the code as JSON), the DELETE
+    assert await _statements(engine, lambda: client.delete(f"{codes}/c")) == 2
+
+
+async def test_a_badges_instances(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    for email in ("a@example.org", "b@example.org"):
+        await award(client, "program", "badge-2", email)
+    instances = f"{PROGRAM}/badges/badge-2/instances"
+    for path in (instances, f"{instances}?page=2&count=1", f"{instances}/A@example.org"):
+        # one statement: the key, the containers, the badge and its instance(s) as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+    revoke = await _statements(engine, lambda: client.delete(f"{instances}/a@example.org"))
+    # the start (the instance and its badge as JSON), the UPDATE, which webhooks hear of
+    # revocations (none: no event to insert)
+    assert revoke == 3
+
+
+async def test_badge_delete(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    # the start (the badge as JSON), the image's DELETE, the badge's DELETE (the database
+    # deletes what hangs off it)
+    assert await _statements(engine, lambda: client.delete(f"{PROGRAM}/badges/badge-2")) == 3
+
+
+async def test_badge_create_and_update(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    badges = f"{PROGRAM}/badges"
+    on_postgresql = engine.dialect.name == "postgresql"
+    plain = badge_body(slug="plain")
+    # the start (key, containers); the image's and the badge's INSERTs (one statement on
+    # PostgreSQL, data-modifying CTEs); the answer through the read path
+    plain_count = await _statements(engine, lambda: client.post(badges, json=plain), 201)
+    assert plain_count == (3 if on_postgresql else 4)
+    body = badge_body(slug="listed", criteria=CRITERIA, tags=["a", "b"], categories=["c"])
+    listed = await _statements(engine, lambda: client.post(badges, json=body), 201)
+    # with its lists: still one statement on PostgreSQL, one per table elsewhere
+    # (criteria, categories, tags)
+    assert listed == (3 if on_postgresql else 7)
+    renamed = await _statements(
+        engine, lambda: client.put(f"{badges}/listed", json={"name": "Renamed"})
+    )
+    # the start (key, containers, what the update needs of the badge), its UPDATE, the
+    # answer through the read path
+    assert renamed == 3
+    relisted = await _statements(
+        engine, lambda: client.put(f"{badges}/listed", json={"tags": ["b", "c"], "criteria": []})
+    )
+    # besides: the new tag's INSERT, the dropped tag's DELETE, the criteria's DELETE
+    assert relisted == 5

@@ -109,7 +109,7 @@ async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any,
         head = write.head
         first = insert(head.table).values(**head.row).returning(head.table.c.id).cte("head_row")
         names = [*names, head.parent_column]
-        chosen = chosen.add_columns(first.c.id)
+        chosen = chosen.add_columns(select(first.c.id).scalar_subquery())
     new = insert(write.parent).from_select(names, chosen).returning(*_returned(write))
     parents = new.cte("new_rows")
     ctes = []
