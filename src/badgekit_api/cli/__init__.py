@@ -11,6 +11,7 @@ from __future__ import annotations
 import typer
 
 from badgekit_api.cli.admin import consumers_app, systems_app
+from badgekit_api.cli.importing import import_original
 from badgekit_api.cli.server import migrate, serve
 from badgekit_api.cli.signed import request, token
 from badgekit_api.webhooks.cli import webhooks_app, worker
@@ -24,3 +25,4 @@ app.add_typer(webhooks_app, name="webhooks")
 app.command()(worker)
 app.command()(token)
 app.command()(request)
+app.command("import-original")(import_original)

@@ -1,0 +1,54 @@
+"""The original's values as this server stores them, and the rules for those it cannot
+take as they are (docs/import-original.md lists every rule)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from badgekit_api.fields import normalized_email
+from badgekit_api.openbadges.formats import identity_hash
+
+
+def moment(value: Any) -> datetime | None:
+    """A TIMESTAMP as read (naive UTC), or None for NULL and for what is no moment: the
+    `0000-00-00 00:00:00` the original wrote in non-strict SQL mode reads as a string."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None
+
+
+def is_zero_date(value: Any) -> bool:
+    """Set, but not a moment (a zero date, or anything else the driver could not read)."""
+    return value is not None and not isinstance(value, datetime)
+
+
+@dataclass(frozen=True, slots=True)
+class Earner:
+    """An email as this server stores it, and the 1.0 recipient the original published."""
+
+    email: str
+    valid: bool
+    published_identity: str | None  # set only when it differs from the hash of `email`
+
+
+def earner(legacy_email: str) -> Earner:
+    """The original hashed the address exactly as stored; this server stores addresses
+    normalised and lower-cased. When the two hashes differ the original's is kept, so the
+    assertions earners shared verify as before. An address the validator refuses is kept
+    as it was stored (lower-cased, trimmed), for the same reason."""
+    normal = normalized_email(legacy_email)
+    email = normal if normal is not None else legacy_email.strip().lower()
+    original = identity_hash(legacy_email)
+    return Earner(email, normal is not None, original if original != identity_hash(email) else None)
+
+
+def learner_email(legacy_email: str) -> tuple[str, bool]:
+    """An applicant's or claimer's address: normalised when valid, else kept as stored."""
+    normal = normalized_email(legacy_email)
+    return (normal, True) if normal is not None else (legacy_email, False)
+
+
+def fits(value: str | None, length: int) -> bool:
+    return value is None or len(value) <= length
