@@ -25,7 +25,9 @@ async def build_legacy_database(url: str, rows: dict[str, list[dict[str, object]
     server, _, name = url.partition("?")[0].rpartition("/")
     admin = create_async_engine(server + "/?charset=utf8mb4", poolclass=NullPool)
     async with admin.connect() as connection:
-        await connection.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8")
+        await connection.exec_driver_sql(
+            f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8"
+        )
     await admin.dispose()
     engine = create_async_engine(url, poolclass=NullPool)
     async with engine.begin() as connection:

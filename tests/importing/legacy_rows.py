@@ -32,7 +32,9 @@ def _container(id_: int, slug: str, name: str, image: int | None, **more: Any) -
     }
 
 
-def _badge(id_: int, slug: str, image: int, system: Any, issuer: Any, program: Any, **more: Any) -> dict[str, Any]:
+def _badge(
+    id_: int, slug: str, image: int, system: Any, issuer: Any, program: Any, **more: Any
+) -> dict[str, Any]:
     return {
         "id": id_,
         "slug": slug,
@@ -59,7 +61,9 @@ def _badge(id_: int, slug: str, image: int, system: Any, issuer: Any, program: A
     }
 
 
-def _instance(id_: int, slug: str, email: str, badge: int, issued: Any = None, **more: Any) -> dict[str, Any]:
+def _instance(
+    id_: int, slug: str, email: str, badge: int, issued: Any = None, **more: Any
+) -> dict[str, Any]:
     return {
         "id": id_,
         "slug": slug,
@@ -74,14 +78,56 @@ def _instance(id_: int, slug: str, email: str, badge: int, issued: Any = None, *
 
 ROWS: dict[str, list[dict[str, Any]]] = {
     "images": [
-        {"id": 1, "slug": "img-chicago", "url": None, "mimetype": "image/png", "data": png_bytes(1, 2, 3)},
-        {"id": 2, "slug": "img-nyc", "url": "https://cdn.example.org/nyc.png", "mimetype": None, "data": None},
-        {"id": 3, "slug": "img-library", "url": "https://cdn.example.org/library.png", "mimetype": "image/png", "data": b"<html>no</html>"},
-        {"id": 4, "slug": "img-museum", "url": None, "mimetype": "image/png", "data": b"not an image at all"},
-        {"id": 5, "slug": "img-python", "url": None, "mimetype": "image/png", "data": png_bytes(9, 9, 9)},
-        {"id": 6, "slug": "img-explorer", "url": "https://cdn.example.org/explorer.png", "mimetype": None, "data": None},
+        {
+            "id": 1,
+            "slug": "img-chicago",
+            "url": None,
+            "mimetype": "image/png",
+            "data": png_bytes(1, 2, 3),
+        },
+        {
+            "id": 2,
+            "slug": "img-nyc",
+            "url": "https://cdn.example.org/nyc.png",
+            "mimetype": None,
+            "data": None,
+        },
+        {
+            "id": 3,
+            "slug": "img-library",
+            "url": "https://cdn.example.org/library.png",
+            "mimetype": "image/png",
+            "data": b"<html>no</html>",
+        },
+        {
+            "id": 4,
+            "slug": "img-museum",
+            "url": None,
+            "mimetype": "image/png",
+            "data": b"not an image at all",
+        },
+        {
+            "id": 5,
+            "slug": "img-python",
+            "url": None,
+            "mimetype": "image/png",
+            "data": png_bytes(9, 9, 9),
+        },
+        {
+            "id": 6,
+            "slug": "img-explorer",
+            "url": "https://cdn.example.org/explorer.png",
+            "mimetype": None,
+            "data": None,
+        },
         {"id": 7, "slug": "img-teen", "url": None, "mimetype": "image/svg+xml", "data": SVG},
-        {"id": 8, "slug": "img-unused", "url": "https://cdn.example.org/unused.png", "mimetype": None, "data": None},
+        {
+            "id": 8,
+            "slug": "img-unused",
+            "url": "https://cdn.example.org/unused.png",
+            "mimetype": None,
+            "data": None,
+        },
     ],
     "systems": [
         _container(1, "chicago", "Chicago Summer of Learning", 1),
@@ -128,11 +174,30 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": 2, "badgeId": 3, "value": "technology"},
     ],
     "alignments": [
-        {"id": 1, "badgeId": 1, "name": "CCSS.ELA-Literacy", "url": "http://corestandards.org/x", "description": "Reading"},
-        {"id": 2, "badgeId": 1, "name": "N" * 300, "url": "http://example.org/long", "description": None},
+        {
+            "id": 1,
+            "badgeId": 1,
+            "name": "CCSS.ELA-Literacy",
+            "url": "http://corestandards.org/x",
+            "description": "Reading",
+        },
+        {
+            "id": 2,
+            "badgeId": 1,
+            "name": "N" * 300,
+            "url": "http://example.org/long",
+            "description": None,
+        },
     ],
     "claimCodes": [
-        {"id": 1, "code": "CODE-ONE", "claimed": 1, "email": "ada.lovelace@example.org", "multiuse": 0, "badgeId": 1},
+        {
+            "id": 1,
+            "code": "CODE-ONE",
+            "claimed": 1,
+            "email": "ada.lovelace@example.org",
+            "multiuse": 0,
+            "badgeId": 1,
+        },
         {"id": 2, "code": "MULTI", "claimed": 0, "email": None, "multiuse": 1, "badgeId": 1},
         {"id": 3, "code": "free", "claimed": 0, "email": None, "multiuse": 0, "badgeId": 2},
         {"id": 4, "code": "orphan-code", "claimed": 0, "email": None, "multiuse": 0, "badgeId": 55},
@@ -167,20 +232,104 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": 4, "milestoneId": 2, "badgeId": 6},
     ],
     "applications": [
-        {"id": 1, "slug": "app-one", "badgeId": 1, "learner": "Carol@Example.org", "created": at(2), "assignedTo": "reviewer@example.org", "assignedExpiration": ZERO, "processed": at(3), "programId": None, "issuerId": None, "systemId": 1},
-        {"id": 2, "slug": "app-two", "badgeId": 3, "learner": "dave@example.org", "created": ZERO, "assignedTo": None, "assignedExpiration": None, "processed": ZERO, "programId": 1, "issuerId": 1, "systemId": 1},
-        {"id": 3, "slug": "app-lost", "badgeId": 6, "learner": "erin@example.org", "created": at(4), "assignedTo": None, "assignedExpiration": None, "processed": None, "programId": None, "issuerId": None, "systemId": 42},
-        {"id": 4, "slug": "app-one", "badgeId": 2, "learner": "frank@example.org", "created": at(5), "assignedTo": None, "assignedExpiration": None, "processed": None, "programId": None, "issuerId": 1, "systemId": 1},
+        {
+            "id": 1,
+            "slug": "app-one",
+            "badgeId": 1,
+            "learner": "Carol@Example.org",
+            "created": at(2),
+            "assignedTo": "reviewer@example.org",
+            "assignedExpiration": ZERO,
+            "processed": at(3),
+            "programId": None,
+            "issuerId": None,
+            "systemId": 1,
+        },
+        {
+            "id": 2,
+            "slug": "app-two",
+            "badgeId": 3,
+            "learner": "dave@example.org",
+            "created": ZERO,
+            "assignedTo": None,
+            "assignedExpiration": None,
+            "processed": ZERO,
+            "programId": 1,
+            "issuerId": 1,
+            "systemId": 1,
+        },
+        {
+            "id": 3,
+            "slug": "app-lost",
+            "badgeId": 6,
+            "learner": "erin@example.org",
+            "created": at(4),
+            "assignedTo": None,
+            "assignedExpiration": None,
+            "processed": None,
+            "programId": None,
+            "issuerId": None,
+            "systemId": 42,
+        },
+        {
+            "id": 4,
+            "slug": "app-one",
+            "badgeId": 2,
+            "learner": "frank@example.org",
+            "created": at(5),
+            "assignedTo": None,
+            "assignedExpiration": None,
+            "processed": None,
+            "programId": None,
+            "issuerId": 1,
+            "systemId": 1,
+        },
     ],
     "evidence": [
-        {"id": 1, "applicationId": 1, "url": "https://carol.example.org/program.py", "mediaType": "link", "reflection": "My first program"},
-        {"id": 2, "applicationId": 1, "url": "https://carol.example.org/screen.png", "mediaType": "image", "reflection": None},
-        {"id": 3, "applicationId": 3, "url": "https://erin.example.org", "mediaType": "link", "reflection": None},
+        {
+            "id": 1,
+            "applicationId": 1,
+            "url": "https://carol.example.org/program.py",
+            "mediaType": "link",
+            "reflection": "My first program",
+        },
+        {
+            "id": 2,
+            "applicationId": 1,
+            "url": "https://carol.example.org/screen.png",
+            "mediaType": "image",
+            "reflection": None,
+        },
+        {
+            "id": 3,
+            "applicationId": 3,
+            "url": "https://erin.example.org",
+            "mediaType": "link",
+            "reflection": None,
+        },
     ],
     "reviews": [
-        {"id": 1, "slug": "review-one", "applicationId": 1, "author": "reviewer@example.org", "comment": "Well done"},
-        {"id": 2, "slug": "review-two", "applicationId": 2, "author": "reviewer@example.org", "comment": None},
-        {"id": 3, "slug": "review-lost", "applicationId": 3, "author": "x@example.org", "comment": None},
+        {
+            "id": 1,
+            "slug": "review-one",
+            "applicationId": 1,
+            "author": "reviewer@example.org",
+            "comment": "Well done",
+        },
+        {
+            "id": 2,
+            "slug": "review-two",
+            "applicationId": 2,
+            "author": "reviewer@example.org",
+            "comment": None,
+        },
+        {
+            "id": 3,
+            "slug": "review-lost",
+            "applicationId": 3,
+            "author": "x@example.org",
+            "comment": None,
+        },
     ],
     "reviewItems": [
         {"id": 1, "reviewId": 1, "criterionId": 1, "satisfied": 1, "comment": "Yes"},
@@ -188,11 +337,28 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": 3, "reviewId": 2, "criterionId": 999, "satisfied": 1, "comment": None},
     ],
     "webhooks": [
-        {"id": 1, "url": "https://hooks.chicago.example.org/badgekit", "secret": "chicago-webhook-secret", "systemId": 1},
+        {
+            "id": 1,
+            "url": "https://hooks.chicago.example.org/badgekit",
+            "secret": "chicago-webhook-secret",
+            "systemId": 1,
+        },
         {"id": 2, "url": "https://hooks.gone.example.org/", "secret": "gone", "systemId": 99},
     ],
     "consumers": [
-        {"id": 1, "apiKey": "chicago-key", "apiSecret": "chicago-consumer-secret-of-old", "description": "site", "systemId": 1},
-        {"id": 2, "apiKey": "lost-key", "apiSecret": "lost-secret", "description": None, "systemId": 42},
+        {
+            "id": 1,
+            "apiKey": "chicago-key",
+            "apiSecret": "chicago-consumer-secret-of-old",
+            "description": "site",
+            "systemId": 1,
+        },
+        {
+            "id": 2,
+            "apiKey": "lost-key",
+            "apiSecret": "lost-secret",
+            "description": None,
+            "systemId": 42,
+        },
     ],
 }
