@@ -340,7 +340,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {
             "id": 1,
             "url": "https://hooks.chicago.example.org/badgekit",
-            "secret": "chicago-webhook-secret",
+            "secret": "chicago-webhook-secret-of-the-original-server",
             "systemId": 1,
         },
         {"id": 2, "url": "https://hooks.gone.example.org/", "secret": "gone", "systemId": 99},
@@ -349,7 +349,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {
             "id": 1,
             "apiKey": "chicago-key",
-            "apiSecret": "chicago-consumer-secret-of-old",
+            "apiSecret": "chicago-consumer-secret-of-the-original-server",
             "description": "site",
             "systemId": 1,
         },

@@ -76,16 +76,18 @@ async def test_badge_classes_keep_tags_alignments_and_images(anon: httpx.AsyncCl
     explorer = (await anon.get(f"/public{BADGE_PATHS[2]}")).json()
     assert explorer["image"] == "https://cdn.example.org/explorer.png"
     teen = (await anon.get(f"/public{BADGE_PATHS[3]}")).json()
-    assert (await anon.get(teen["image"].removeprefix(BASE_URL))).content == legacy(
-        "images", 7
-    )["data"]
+    assert (await anon.get(teen["image"].removeprefix(BASE_URL))).content == legacy("images", 7)[
+        "data"
+    ]
 
 
 @pytest.mark.usefixtures("imported")
 async def test_issuer_profiles_take_each_field_from_the_deepest_container(
     anon: httpx.AsyncClient,
 ) -> None:
-    program = (await anon.get("/public/systems/chicago/issuers/chicago-library/programs/teen-coding")).json()
+    program = (
+        await anon.get("/public/systems/chicago/issuers/chicago-library/programs/teen-coding")
+    ).json()
     row = legacy("programs", 1)
     assert {key: program[key] for key in ("name", "url", "description", "email")} == {
         key: row[key] for key in ("name", "url", "description", "email")
