@@ -111,7 +111,7 @@ async def attach_images(
         context.taken.add(("image", values["slug"].lower()))
         images.append(values)
         owners.append(p)
-    ids = await insert(connection, Image.__table__, images, True)
+    ids = await insert(connection, Image.__table__, images, key=("slug",))
     for p, new_id in zip(owners, ids, strict=True):
         p.values["image_id"] = new_id
     report.table(IMAGES).imported += len(images)

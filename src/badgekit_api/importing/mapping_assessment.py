@@ -53,6 +53,7 @@ class Applications(TableMapping):
         "processed",
     )
     target: ClassVar[Table] = Application.__table__  # type: ignore[assignment]
+    key = ("slug",)
 
     def plan(self, row: Row, context: Context) -> Planned:
         badge = context.badges.get(row["badgeId"])
@@ -122,6 +123,7 @@ class Reviews(TableMapping):
     legacy = "reviews"
     columns = ("id", "slug", "applicationId", "author", "comment")
     target: ClassVar[Table] = Review.__table__  # type: ignore[assignment]
+    key = ("slug",)
 
     def plan(self, row: Row, context: Context) -> Planned:
         application = context.applications.get(row["applicationId"])

@@ -133,6 +133,7 @@ class Milestones(TableMapping):
     legacy = "milestones"
     columns = ("id", "systemId", "primaryBadgeId", "numberRequired", "action")
     target: ClassVar[Table] = Milestone.__table__  # type: ignore[assignment]
+    needs_ids = True
 
     def plan(self, row: Row, context: Context) -> Planned:
         system = context.systems.get(row["systemId"])
@@ -162,7 +163,6 @@ class MilestoneBadges(TableMapping):
     legacy = "milestoneBadges"
     columns = ("id", "milestoneId", "badgeId")
     target: ClassVar[Table] = milestone_support_badges
-    has_ids = False
 
     def plan(self, row: Row, context: Context) -> Planned:
         milestone = context.milestones.get(row["milestoneId"])

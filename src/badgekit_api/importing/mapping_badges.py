@@ -48,6 +48,7 @@ class Badges(TableMapping):
     legacy = "badges"
     columns = BADGE_COLUMNS
     target: ClassVar[Table] = Badge.__table__  # type: ignore[assignment]
+    key = ("system_id", "slug")
     with_images = True
 
     def plan(self, row: Row, context: Context) -> Planned:
@@ -164,6 +165,7 @@ class Criteria(_BadgeChild):
     legacy = "criteria"
     columns = ("id", "badgeId", "description", "note", "required")
     target: ClassVar[Table] = Criterion.__table__  # type: ignore[assignment]
+    needs_ids = True
 
     def plan(self, row: Row, context: Context) -> Planned:
         values = {

@@ -84,6 +84,7 @@ class Systems(TableMapping):
     legacy = "systems"
     columns = CONTAINER_COLUMNS
     target: ClassVar[Table] = System.__table__  # type: ignore[assignment]
+    key = ("slug",)
     with_images = True
 
     def plan(self, row: Row, context: Context) -> Planned:
@@ -103,6 +104,7 @@ class Issuers(TableMapping):
     legacy = "issuers"
     columns = (*CONTAINER_COLUMNS, "systemId")
     target: ClassVar[Table] = Issuer.__table__  # type: ignore[assignment]
+    key = ("system_id", "slug")
     with_images = True
 
     def plan(self, row: Row, context: Context) -> Planned:
@@ -128,6 +130,7 @@ class Programs(TableMapping):
     legacy = "programs"
     columns = (*CONTAINER_COLUMNS, "issuerId")
     target: ClassVar[Table] = Program.__table__  # type: ignore[assignment]
+    key = ("issuer_id", "slug")
     with_images = True
 
     def plan(self, row: Row, context: Context) -> Planned:

@@ -112,7 +112,11 @@ async def _batch(
         new = [planned for planned in ready if planned.existing_id is None]
         assert mapping.target is not None
         ids = await writer.insert(
-            connection, mapping.target, [_row(p) for p in new], mapping.has_ids
+            connection,
+            mapping.target,
+            [_row(p) for p in new],
+            key=mapping.key,
+            with_ids=mapping.needs_ids,
         )
         new_ids = dict(zip((p.legacy_id for p in new), ids, strict=True))
         pairs: list[tuple[int, int | None]] = []

@@ -72,8 +72,11 @@ class TableMapping:
     target: ClassVar[Table | None]
     # Rows carry a legacy `imageId` to bring across with them.
     with_images: ClassVar[bool] = False
-    # The target table has an integer id to record (association tables have none).
-    has_ids: ClassVar[bool] = True
+    # A unique key of the target rows, by which their new ids are read back; or, for a
+    # table without one, whether rows of other tables point at its new ids (then they are
+    # returned by the INSERT). Other rows are recorded without their new id.
+    key: ClassVar[tuple[str, ...] | None] = None
+    needs_ids: ClassVar[bool] = False
 
     def plan(self, row: Row, context: Context) -> Planned:
         """The target row for `row`, by the in-memory rules (no database reads)."""

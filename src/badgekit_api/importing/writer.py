@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from badgekit_api.models import ImportedRow
@@ -24,9 +24,9 @@ class Writer:
         self.dry_run = dry_run
         self._fake_ids = itertools.count(-1, -1)
         dialect = engine.dialect
-        # PostgreSQL, SQLite and MariaDB answer a multi-row INSERT with every new id, in
-        # the rows' order; MySQL does not (then rows go one at a time).
-        self.batch_returning = bool(dialect.insert_executemany_returning_sort_by_parameter_order)
+        self.batch_returning = dialect.name != "sqlite" and bool(
+            dialect.insert_executemany_returning_sort_by_parameter_order
+        )
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[AsyncConnection]:
@@ -53,16 +53,43 @@ class Writer:
         return {row[0]: row[1] for row in await connection.execute(statement)}
 
     async def insert(
-        self, connection: AsyncConnection, table: Table, rows: list[dict[str, Any]], with_ids: bool
+        self,
+        connection: AsyncConnection,
+        table: Table,
+        rows: list[dict[str, Any]],
+        *,
+        key: tuple[str, ...] | None = None,
+        with_ids: bool = False,
     ) -> list[int | None]:
-        """Insert the rows; their new ids in order (None each when `with_ids` is False)."""
+        """Insert the rows in one multi-row statement; their new ids in order when the
+        table has a unique `key` (read back by it) or `with_ids` is asked, else Nones."""
         if not rows:
             return []
         if self.dry_run:
-            return [next(self._fake_ids) if with_ids else None for _ in rows]
-        if not with_ids:
-            await connection.execute(insert(table), rows)
+            return [next(self._fake_ids) if key or with_ids else None for _ in rows]
+        if key is None and with_ids:
+            return await self._insert_returning(connection, table, rows)
+        await connection.execute(insert(table), rows)
+        if key is None:
             return [None] * len(rows)
+        columns = [table.c[name] for name in key]
+        wanted = [tuple(row[name] for name in key) for row in rows]
+        condition = (
+            columns[0].in_([values[0] for values in wanted])
+            if len(columns) == 1
+            else tuple_(*columns).in_(wanted)
+        )
+        found = {
+            tuple(row[1:]): row[0]
+            for row in await connection.execute(select(table.c.id, *columns).where(condition))
+        }
+        return [found[values] for values in wanted]
+
+    async def _insert_returning(
+        self, connection: AsyncConnection, table: Table, rows: list[dict[str, Any]]
+    ) -> list[int | None]:
+        # PostgreSQL and MariaDB answer a multi-row INSERT with every new id in the rows'
+        # order; SQLite (whose RETURNING order is not promised) and MySQL one row at a time.
         if self.batch_returning:
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             return list((await connection.execute(statement, rows)).scalars())

@@ -23,6 +23,7 @@ class ImportedRow(Base):
     source: Mapped[str] = mapped_column(String(64), primary_key=True)
     legacy_table: Mapped[str] = mapped_column(String(32), primary_key=True)
     legacy_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    # None for rows of association tables, which have no id of their own.
+    # Set for the rows other rows point at (containers, badges, criteria, milestones,
+    # applications, reviews); None for the others, awards included (they are many).
     new_id: Mapped[int | None] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
