@@ -92,8 +92,9 @@ async def build_source() -> None:
     assert count == INSTANCES, count
 
 
-def _import(target: str) -> tuple[int, str, str, float, int]:
-    """Run the command: its status, output, wall time and own peak RSS (KiB, by wait4)."""
+def _import(target: str) -> tuple[int, str, str, float, float, int]:
+    """Run the command: its status, output, wall time, CPU time (the machine may be busy
+    with other work: this is the importer's own share) and peak RSS (KiB), by wait4."""
     environment = {**os.environ, "DATABASE_URL": target, "NO_COLOR": "1"}
     command = [sys.executable, "-m", "badgekit_api", "import-original", SOURCE]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -104,7 +105,8 @@ def _import(target: str) -> tuple[int, str, str, float, int]:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return process.returncode, out.read(), err.read(), seconds, usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
+        return process.returncode, out.read(), err.read(), seconds, cpu, usage.ru_maxrss
 
 
 def main() -> None:
@@ -119,13 +121,14 @@ def main() -> None:
             [sys.executable, "-m", "bench.import_original", "--build-source"], check=True
         )
         asyncio.run(prepare_target(target))
-        status, stdout, stderr, seconds, peak_kib = _import(target)
+        status, stdout, stderr, seconds, cpu, peak_kib = _import(target)
         sys.stdout.write(stderr[-1500:] + stdout[-3000:])
         if status != 0:
             raise SystemExit(status)
         sys.stdout.write(f"target: {target.split('@')[-1]}\n")
         sys.stdout.write(
-            f"{INSTANCES:,} instances: {seconds:.1f} s, peak RSS {peak_kib / 1024:.0f} MB\n"
+            f"{INSTANCES:,} instances: {seconds:.1f} s wall, {cpu:.1f} s CPU, "
+            f"peak RSS {peak_kib / 1024:.0f} MB, load average {os.getloadavg()[0]:.1f}\n"
         )
 
 

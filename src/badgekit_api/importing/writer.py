@@ -31,13 +31,15 @@ class Writer:
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[AsyncConnection]:
         """One batch's transaction (a dry run reads the target and writes nothing)."""
-        if self.dry_run:
-            async with self.engine.connect() as connection:
-                yield connection
-                await connection.rollback()
-        else:
-            async with self.engine.begin() as connection:
-                yield connection
+        async with self.engine.connect() as connection, connection.begin() as transaction:
+            if connection.dialect.name == "postgresql":
+                # The tables grow from empty during the import: a plan that asyncpg's
+                # prepared statements keep from the first batches (a sequential scan of
+                # an empty table) would make each later batch slower than the last.
+                await connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+            yield connection
+            if self.dry_run:
+                await transaction.rollback()
 
     async def imported(
         self, connection: AsyncConnection, legacy_table: str, ids: Sequence[int]
