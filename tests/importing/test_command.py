@@ -114,3 +114,13 @@ async def test_killed_midway_then_run_again_completes(
         document = (await anon.get(f"/public/assertions/{instance['slug']}")).json()
         expected = original_assertion(instance)
         assert {key: document.get(key) for key in expected} == expected
+
+
+async def test_an_unreachable_source_is_one_line_naming_it_without_its_password(
+    settings: Settings,
+) -> None:
+    done = _run(["mysql://root:hunter2@127.0.0.1:1/h3_legacy"], _environment(settings))
+    assert done.returncode == 1
+    assert "Cannot read the original database" in done.stderr
+    assert "127.0.0.1:1/h3_legacy" in done.stderr
+    assert "hunter2" not in done.stderr and "Traceback" not in done.stderr

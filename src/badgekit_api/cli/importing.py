@@ -60,7 +60,7 @@ def import_original(
     from badgekit_api.db.database import create_engine
     from badgekit_api.importing.run import Options
     from badgekit_api.importing.run import import_original as run_import
-    from badgekit_api.importing.source import database_name, source_url
+    from badgekit_api.importing.source import SourceUnavailable, database_name, source_url
 
     try:
         url = source_url(source, dict(os.environ))
@@ -81,7 +81,10 @@ def import_original(
         try:
             await _require_schema(engine)
             with _Bars(console) as bars:
-                return await run_import(url, engine, options, bars)
+                try:
+                    return await run_import(url, engine, options, bars)
+                except SourceUnavailable as error:
+                    raise fail(str(error)) from None
         finally:
             await engine.dispose()
 

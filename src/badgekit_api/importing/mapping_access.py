@@ -66,6 +66,8 @@ class Consumers(TableMapping):
             planned.skip = f"key empty or longer than {MAX_KEY} characters"
         elif not row["apiSecret"] or not fits(row["apiSecret"], MAX_SECRET):
             planned.skip = f"secret empty or longer than {MAX_SECRET} characters"
+        elif row["description"]:
+            planned.fallbacks.append("description not kept: keys here have none")
         return planned
 
     async def settle(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -42,6 +42,11 @@ def quoted(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+class SourceUnavailable(Exception):
+    """The original database cannot be read (refused connection, wrong password, no such
+    database): the message says which, without the password."""
+
+
 class LegacySource:
     """One connection to the original database, in a read-only transaction with a
     consistent snapshot: a live original keeps serving while it is read, and every table
@@ -53,7 +58,14 @@ class LegacySource:
         self._connection: AsyncConnection | None = None
 
     async def __aenter__(self) -> LegacySource:
-        self._connection = await self._engine.connect()
+        try:
+            self._connection = await self._engine.connect()
+        except (exc.OperationalError, exc.InterfaceError, OSError) as error:
+            await self._engine.dispose()
+            where = make_url(self.url).render_as_string(hide_password=True)
+            reason = _reason(error)
+            message = f"Cannot read the original database {where}: {reason}"
+            raise SourceUnavailable(message) from None
         connection = await self._connection.execution_options(isolation_level="REPEATABLE READ")
         # TIMESTAMP columns are stored in UTC; read them in UTC whatever the server's zone.
         await connection.exec_driver_sql("SET SESSION time_zone = '+00:00'")
@@ -116,3 +128,12 @@ class LegacySource:
     async def scalars(self, sql: str) -> list[Any]:
         result = await self.connection.exec_driver_sql(sql)
         return [row[0] for row in result]
+
+
+def _reason(error: Exception) -> str:
+    cause = getattr(error, "orig", None) or error
+    arguments: tuple[Any, ...] = getattr(cause, "args", ())
+    # The MySQL drivers' errors are (code, message).
+    if len(arguments) == 2 and isinstance(arguments[0], int):
+        return str(arguments[1])
+    return str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
