@@ -35,6 +35,10 @@ class BadgeInstance(IdMixin, CreatedMixin, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     # OB 2.0 recipients are hashed with a salt of their own per assertion.
     salt: Mapped[str] = mapped_column(String(64))
+    # The Open Badges 1.0 recipient (`sha256$...`) an imported award was published with,
+    # when this server's hash of `email` (normalised, lower-cased) differs from it: the
+    # original hashed the address exactly as it was stored. Otherwise None.
+    published_identity: Mapped[str | None] = mapped_column(String(80))
     live: Mapped[bool | None] = mapped_column(Boolean, default=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revocation_reason: Mapped[str | None] = mapped_column(Text)

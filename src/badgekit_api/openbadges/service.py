@@ -82,6 +82,7 @@ def _facts(uid: Any, *, with_badge: bool) -> ColumnElement[Any]:
         "uid": _instances.c.slug,
         "email": _instances.c.email,
         "salt": _instances.c.salt,
+        "publishedIdentity": _instances.c.published_identity,
         "issuedOn": _instances.c.issued_on,
         "expires": _instances.c.expires,
         "revoked": or_(_instances.c.revoked_at.is_not(None), _instances.c.live.is_(None)),
@@ -178,6 +179,7 @@ def assertion_facts(facts: dict[str, Any] | None, uid: str, urls: PublicUrls) ->
         evidence=tuple((item["url"], item["narrative"]) for item in facts["evidence"]),
         image=image,
         badge=facts.get("badgeDocument"),
+        published_identity=facts["publishedIdentity"],
     )
 
 
