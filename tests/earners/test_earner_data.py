@@ -174,7 +174,7 @@ async def test_erasure_leaves_tombstones_and_no_email(
                 select(BadgeInstance).where(BadgeInstance.slug.in_(seeded.assertions[:2]))
             )
         )
-    assert {stone.recipient_hash for stone in tombstones} == {identity_hash(EARNER)}
+    assert {stone.published_identity for stone in tombstones} == {identity_hash(EARNER)}
     assert {stone.email for stone in tombstones} == {None}
     revocations = (await anon.get("/public/systems/chicago/revocations?v=2")).json()
     assert len(str(revocations)) > len(str(revocations_before))

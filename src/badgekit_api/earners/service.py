@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.earners.schemas import ErasedCounts
@@ -56,7 +56,13 @@ async def erase(session: AsyncSession, system: Container, email: str) -> ErasedC
         await session.execute(
             update(BadgeInstance)
             .where(in_system, BadgeInstance.email == email)
-            .values(email=None, recipient_hash=identity_hash(email))
+            .values(
+                email=None,
+                # An imported award keeps the identity it was published with.
+                published_identity=func.coalesce(
+                    BadgeInstance.published_identity, identity_hash(email)
+                ),
+            )
             .execution_options(synchronize_session=False)
         )
     )

@@ -1,4 +1,4 @@
-"""earner erasure: an award may keep its recipient hash without the email
+"""earner erasure: an award may lose its email (its published identity stays, see h3a)
 
 Revision ID: h6a
 Revises: h4a
@@ -18,7 +18,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("badge_instances") as batch_op:
-        batch_op.add_column(sa.Column("recipient_hash", sa.String(length=71), nullable=True))
         batch_op.alter_column("email", existing_type=sa.String(length=255), nullable=True)
 
 
@@ -26,4 +25,3 @@ def downgrade() -> None:
     # Fails, changing nothing, while an erased award exists: its email is gone for good.
     with op.batch_alter_table("badge_instances") as batch_op:
         batch_op.alter_column("email", existing_type=sa.String(length=255), nullable=False)
-        batch_op.drop_column("recipient_hash")
