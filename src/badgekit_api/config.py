@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         default=20, ge=0, description="Extra connections opened (and closed) under peaks"
     )
 
+    # Writers of one process take turns in a queue; this bounds the wait for a turn and,
+    # in SQLite's busy handler, for the write lock held by another process.
+    sqlite_busy_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Longest wait of a SQLite writer for its turn to write"
+    )
+
     master_secret: str | None = None
     # The key that encrypts the issuer profiles' private signing keys at rest (AES-256-GCM):
     # 32 bytes as base64 (`badgekit-api keys new-encryption-key` prints one). Several,

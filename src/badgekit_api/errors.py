@@ -175,7 +175,8 @@ def _is_lost_lock_race(exc: BaseException) -> bool:
         args = getattr(cause, "args", ())
         if args and args[0] in _CONFLICT_MYSQL_ERRORS:
             return True
-        # SQLite's busy timeout ran out while another process held the write lock.
+        # SQLite's busy timeout ran out while another process held the write lock, or a
+        # writer waited as long for its turn (db/sqlite_write_queue.py).
         return "database is locked" in str(cause)
     return False
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 from badgekit_api.config import Settings
 from badgekit_api.db.connection_check import ping_idle_connections
 from badgekit_api.db.json_sql import allow_long_aggregates
+from badgekit_api.db.sqlite_write_queue import queue_writers
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A pooled connection unused for this long is pinged before it is handed out again.
@@ -31,7 +32,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     # Errors (and so tracebacks in the logs) must not quote SQL parameters: emails, secrets.
     options: dict[str, Any] = {"hide_parameters": True, "query_cache_size": COMPILED_STATEMENTS}
     if url.get_backend_name() == "sqlite":
-        options["connect_args"] = {"timeout": 30}
+        options["connect_args"] = {"timeout": settings.sqlite_busy_timeout_seconds}
     else:
         options.update(
             pool_size=settings.database_pool_size,
@@ -48,7 +49,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         options["isolation_level"] = "READ COMMITTED"
     engine = create_async_engine(url, **options)
     if url.get_backend_name() == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_seconds)
     else:
         _report_failed_connects_as_operational_errors(engine)
         ping_idle_connections(engine, PING_AFTER_IDLE_SECONDS)
@@ -90,24 +91,25 @@ def _report_failed_connects_as_operational_errors(engine: AsyncEngine) -> None:
             raise dialect.loaded_dbapi.OperationalError(message) from exc
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_seconds: float) -> None:
     # pysqlite's own transaction handling starts transactions late and never with IMMEDIATE;
-    # take it over so a writing request holds the write lock from its first statement and
-    # two writers queue on busy_timeout instead of failing with "database is locked".
+    # take it over so that a writer holds the write lock from its first write to its end,
+    # and writers take turns for it (sqlite_write_queue.py) instead of failing with
+    # "database is locked" or retrying in SQLite's busy handler.
+    busy_timeout_ms = round(busy_timeout_seconds * 1000)
+
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # Still waited out in SQLite's busy handler: the writers of other processes.
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+    queue_writers(engine, busy_timeout_seconds)
 
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -125,7 +127,7 @@ async def write_transaction(session_factory: SessionFactory) -> AsyncIterator[As
     outcomes, failure counts, used token ids)."""
     async with session_factory() as session, session.begin():
         if session.get_bind().dialect.name == "sqlite":
-            # Take SQLite's write lock up front (see _configure_sqlite): no lock upgrades.
+            # Take the write turn and SQLite's write lock up front (sqlite_write_queue.py).
             await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         yield session
 
@@ -133,12 +135,10 @@ async def write_transaction(session_factory: SessionFactory) -> AsyncIterator[As
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Yield the request's session; commit when the handler succeeds, roll back otherwise."""
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    options: dict[str, Any] = {}
-    if request.method not in SAFE_METHODS and request.app.state.settings.is_sqlite:
-        # Taken with the first statement, not before: the auth check that runs first must
-        # be able to write its own short transactions (failure counts, used token ids).
-        options["bind"] = request.app.state.engine.execution_options(sqlite_begin="IMMEDIATE")
-    async with factory(**options) as session:
+    # On SQLite the request reads beside the writers and takes the write turn at its first
+    # write (sqlite_write_queue.py), so the auth check that runs first can still write its
+    # own short transactions (failure counts, used token ids).
+    async with factory() as session:
         if not request.app.state.settings.public_url:
             # The origin DIDs are made from when PUBLIC_URL is unset (keys/context.py).
             session.info["origin"] = f"{request.url.scheme}://{request.url.netloc}"
