@@ -20,6 +20,7 @@ from badgekit_api.badges.queries import BADGES, badge_document
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
 from badgekit_api.http.pagination import page_of
 from badgekit_api.models import BadgeInstance, InstanceEvidence
+from badgekit_api.openbadges.links import V3_QUERY
 from badgekit_api.scopes.containers import ORIGIN, owned_by_named
 from badgekit_api.scopes.start import Reading
 
@@ -47,6 +48,8 @@ def instance_document(instances: Any = INSTANCES) -> ColumnElement[Any]:
             "issuedOn": n.issued_on,
             "claimCode": n.claim_code,
             "assertionUrl": assertion_link(instances),
+            # Its Open Badges 3.0 credential (`openbadges.links.v3`).
+            "credentialUrl": assertion_link(instances) + literal(V3_QUERY, String),
             "badge": select(badge_document(badge))
             .where(badge.c.id == n.badge_id)
             .scalar_subquery(),

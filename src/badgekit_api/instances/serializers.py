@@ -10,6 +10,7 @@ from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import AwardEvidenceRead, InstanceRead
 from badgekit_api.models import Badge, BadgeInstance
+from badgekit_api.openbadges.links import v3
 
 
 def instance_read(instance: BadgeInstance, urls: PublicUrls) -> InstanceRead:
@@ -21,6 +22,7 @@ def instance_read(instance: BadgeInstance, urls: PublicUrls) -> InstanceRead:
         issued_on=instance.issued_on,
         claim_code=instance.claim_code,
         assertion_url=assertion_url(instance.slug, urls),
+        credential_url=v3(assertion_url(instance.slug, urls)),
         badge=badge_read(instance.badge, urls),
         evidence=[
             AwardEvidenceRead(url=item.url, narrative=item.narrative) for item in instance.evidence

@@ -149,3 +149,19 @@ async def test_what_was_signed_before_a_rotation_still_verifies(
     fresh = await credential_json(anon, awarded)
     assert fresh["proof"]["verificationMethod"] == f"{expected_did('system')}#key-2"
     assert (await verify(anon, fresh))["verified"]
+
+
+async def test_the_award_answer_links_the_credential_it_is(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    await create_badge_with_image(client, "issuer", slug="reader")
+    response = await client.post(
+        "/systems/chicago/issuers/library/badges/reader/instances",
+        json={"email": "earner@example.org"},
+    )
+    credential_url = response.json()["instance"]["credentialUrl"]
+
+    served = await anon.get(credential_url.removeprefix("http://badges.test"))
+
+    assert served.headers["content-type"] == VC_LD
+    assert served.json()["id"] == credential_url
