@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 
@@ -10,7 +11,9 @@ from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import PayloadTooLarge, ValidationFailed
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.models.base import utcnow
+from badgekit_api.openbadges.ob3.schema_check import schema_errors
 from badgekit_api.openbadges.ob3.verification import (
+    Check,
     NotACredential,
     check_presented,
     read_presented,
@@ -25,6 +28,7 @@ router = APIRouter(prefix="/public", tags=["open badges"])
 # image may be larger, but only the credential in it is canonicalised.
 MAX_VERIFY_BYTES = 2 * 1024 * 1024
 MAX_CREDENTIAL_CHARS = 128 * 1024
+BADGE_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 
 
 @router.post(
@@ -79,12 +83,29 @@ async def verify_credential(
         report = check_presented(presented, public_key, utcnow(), revoked=revoked)
     except (ValueError, TypeError, KeyError) as error:
         raise _not_a_credential(f"the credential cannot be checked: {error}") from None
+    checks = [*report.checks, _schema_check(presented.claimed)]
     return VerificationReport(
-        verified=report.verified,
+        verified=report.verified and checks[-1].passed is not False,
         format=report.format,
-        checks=[CheckResult(name=c.name, passed=c.passed, detail=c.detail) for c in report.checks],
+        checks=[CheckResult(name=c.name, passed=c.passed, detail=c.detail) for c in checks],
         credential=report.credential,
     )
+
+
+def _schema_check(credential: dict[str, Any]) -> Check:
+    """1EdTech's AchievementCredential schema, for Open Badges credentials (those a VC of
+    another kind need not meet)."""
+    types = credential.get("type")
+    if not isinstance(types, list) or not set(types) & BADGE_TYPES:
+        return Check("schema", None, "not an Open Badges credential")
+    # VC 2.0 allows one proof as an object; 1EdTech's schema lists proofs in an array.
+    proof = credential.get("proof")
+    errors = schema_errors(
+        credential if proof is None or isinstance(proof, list) else {**credential, "proof": [proof]}
+    )
+    if errors:
+        return Check("schema", False, "; ".join(errors))
+    return Check("schema", True, "valid OB 3.0 AchievementCredential")
 
 
 def _unquoted(data: bytes) -> bytes:

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 class CheckResult(BaseModel):
     name: str = Field(
         description="`signature`, `issuerKey` (the proof's key is the issuer's and was "
-        "found), `validity` (validFrom / validUntil), `status` (the revocation bit)"
+        "found), `validity` (validFrom / validUntil), `status` (the revocation bit), `schema` "
+        "(1EdTech's OB 3.0 AchievementCredential JSON Schema)"
     )
     passed: bool | None = Field(description="None: it could not, or need not, be checked")
     detail: str

@@ -26,7 +26,13 @@ from tests.openbadges.v3.support import (
 )
 
 LEVELS = ["system", "issuer", "program"]
-ALL_PASS = {"signature": True, "issuerKey": True, "validity": True, "status": True}
+ALL_PASS = {
+    "signature": True,
+    "issuerKey": True,
+    "validity": True,
+    "status": True,
+    "schema": True,
+}
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,7 @@ async def test_another_issuers_did_key_credential_verifies_offline(
             "issuerKey": True,
             "validity": True,
             "status": None,  # no status entry
+            "schema": True,
         }
         assert report["credential"]["issuer"]["id"] == KEY.did
 
@@ -82,6 +83,20 @@ async def test_an_expired_credential_is_reported_so(anon: httpx.AsyncClient) -> 
     assert not report["verified"]
     assert report["byName"]["signature"] is True
     assert report["byName"]["validity"] is False
+
+
+async def test_a_credential_outside_the_schema_is_reported_so(anon: httpx.AsyncClient) -> None:
+    broken = credential()
+    del broken["credentialSubject"]["achievement"]["criteria"]
+    token = sign_vc_jwt(broken, KEY)
+
+    report = await verify(anon, token, "application/vc+jwt")
+
+    assert not report["verified"]
+    assert report["byName"]["signature"] is True
+    assert report["byName"]["schema"] is False
+    [detail] = [check["detail"] for check in report["checks"] if check["name"] == "schema"]
+    assert "criteria" in detail
 
 
 async def test_a_key_that_cannot_be_found_fails_the_issuer_key_check(
