@@ -145,4 +145,6 @@ def choose(
     if quality_of(media_type, ranges) == 0:
         # Nothing offered is acceptable: the original answered 1.0 whatever was asked.
         return Choice(Version.OB1, JSON)
+    if best is Version.OB3 and output_format is not None:
+        return Choice(best, v3_media_type(None, output_format))
     return Choice(best, media_type)

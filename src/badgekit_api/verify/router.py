@@ -83,12 +83,25 @@ async def verify_credential(
         report = check_presented(presented, public_key, utcnow(), revoked=revoked)
     except (ValueError, TypeError, KeyError) as error:
         raise _not_a_credential(f"the credential cannot be checked: {error}") from None
-    checks = [*report.checks, _schema_check(presented.claimed)]
+    checks = [_unread_status(c, presented.status_entry) for c in report.checks]
+    checks.append(_schema_check(presented.claimed))
     return VerificationReport(
-        verified=report.verified and checks[-1].passed is not False,
+        verified=report.verified and all(check.passed is not False for check in checks),
         format=report.format,
         checks=[CheckResult(name=c.name, passed=c.passed, detail=c.detail) for c in checks],
         credential=report.credential,
+    )
+
+
+def _unread_status(check: Check, entry: Any) -> Check:
+    """A credential that has a status entry is not verified without reading it: a list
+    that cannot be read, or is not signed by the credential's issuer, fails the check."""
+    if check.name != "status" or check.passed is not None or entry is None:
+        return check
+    return Check(
+        "status",
+        False,
+        "its status list could not be read, or is not the credential issuer's own",
     )
 
 
