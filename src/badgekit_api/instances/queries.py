@@ -55,7 +55,7 @@ def instance_document(instances: Any = INSTANCES) -> ColumnElement[Any]:
             .scalar_subquery(),
             "evidence": json_array_agg(
                 select(evidence).where(_evidence.c.instance_id == n.id),
-                order_by=_evidence.c.id,
+                order_by=(_evidence.c.position, _evidence.c.id),
             ),
             "comment": n.comment,
         }

@@ -98,7 +98,7 @@ def _facts(uid: Any, *, with_badge: bool) -> ColumnElement[Any]:
         "imageSha256": _image_table.c.sha256,
         "evidence": json_array_agg(
             select(evidence).where(_evidence.c.instance_id == _instances.c.id),
-            order_by=_evidence.c.id,
+            order_by=(_evidence.c.position, _evidence.c.id),
         ),
     }
     if with_badge:
