@@ -89,3 +89,22 @@ def test_the_floor_measures_every_hot_statement_on_each_layer(tmp_path: Path) ->
         assert row["database_ms"] >= 0, name
     # The backend's CPU comes in clock ticks: over all statements, some were counted.
     assert sum(row["database_ms"] for row in results.values()) > 0
+
+
+@pytest.mark.slow
+def test_the_http_profile_prints_a_row_for_each_layer() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.http_profile", "--requests", "20", "--rounds", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ")]
+    names = [row.split(" | ")[0].removeprefix("| ").strip() for row in rows[2:]]
+    assert names[0] == "bare ASGI (baseline_app)"
+    assert "+ the edge layer (as served)" in names
+    assert "as served, request log off" in names
+    for row in rows[2:]:  # a figure for GET / in every row
+        assert float(row.split(" | ")[1].split(" ")[0]) > 0, row

@@ -343,6 +343,33 @@ def test_success_answers_keep_their_status_and_model(document: dict[str, Any]) -
     assert listing["200"]["content"]["application/json"]["schema"] == {"$ref": f"{REF}SystemList"}
 
 
+def test_answers_written_by_the_database_document_their_model(document: dict[str, Any]) -> None:
+    """Badges, instances and claim codes answer with JSON the database wrote
+    (`JsonTextResponse`); their operations still name the model the answer follows."""
+    expected = {
+        ("/systems/{system_slug}/badges", "get"): "BadgeList",
+        ("/systems/{system_slug}/badges/{badge_slug}", "put"): "BadgeChanged",
+        ("/systems/{system_slug}/badges/{badge_slug}/codes", "get"): "ClaimCodeList",
+        ("/systems/{system_slug}/codes/{code}", "get"): "ClaimedBadgeEnvelope",
+        ("/systems/{system_slug}/badges/{badge_slug}/instances/{email}", "delete"): (
+            "InstanceChanged"
+        ),
+    }
+    for (path, method), model in expected.items():
+        responses = document["paths"][path][method]["responses"]
+        [success] = [status for status in responses if status.startswith("2")]
+        schema = responses[success]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": f"{REF}{model}"}, (path, method)
+    for path, method, operation in _operations(document):
+        mine = "/badges" in path or "/codes" in path
+        if path.startswith("/systems/") and mine and "/applications" not in path:
+            successes = [status for status in operation["responses"] if status.startswith("2")]
+            for status in successes:
+                content = operation["responses"][status].get("content", {})
+                schema = content.get("application/json", {}).get("schema", {})
+                assert "$ref" in schema, (method, path, status)
+
+
 def test_body_components_are_shared_unless_multipart_differs() -> None:
     from starlette.datastructures import UploadFile
 

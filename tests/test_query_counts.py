@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.factories.badges import LEVEL_PREFIXES, create_badge
+from tests.factories.badges import LEVEL_PREFIXES, badge_body, create_badge
 from tests.factories.containers import create_tree
 from tests.factories.instances import award
 from tests.support import count_queries
@@ -267,6 +267,13 @@ async def test_hot_statements_are_compiled_once(
         ("badge page", lambda _: client.get("/systems/chicago/badges?page=1&count=2")),
         ("earner", lambda _: client.get("/systems/chicago/instances/first@example.org")),
         ("assertion", lambda _: anon.get(f"/public/assertions/{uid}")),
+        ("code list", lambda _: client.get(f"{codes}?page=1&count=1")),
+        ("one code", lambda _: client.get(f"{codes}/code-1")),
+        ("code lookup", lambda _: client.get("/systems/chicago/codes/code-2")),
+        (
+            "badge's instance",
+            lambda _: client.get(f"{PROGRAM}/badges/badge-2/instances/first@example.org"),
+        ),
         (
             "award",
             lambda n: client.post(
@@ -290,3 +297,254 @@ async def test_hot_statements_are_compiled_once(
         with count_queries(engine) as counter:
             assert (await send(1)).status_code < 300, name
         assert counter.compiled == [], name
+
+
+# --- assessment, milestones and containers: one statement per read ------------------------
+
+APPLICATIONS = f"{PROGRAM}/badges/badge-2/applications"
+
+
+async def _apply(client: httpx.AsyncClient, count: int) -> list[dict[str, Any]]:
+    created = []
+    for number in range(count):
+        body = {
+            "learner": f"learner{number}@example.org",
+            "evidence": [{"url": "https://example.org/work", "mediaType": "link"}],
+        }
+        response = await client.post(APPLICATIONS, json=body)
+        assert response.status_code == 201, response.text
+        created.append(response.json()["application"])
+    return created
+
+
+async def test_applications_cost_one_statement_whatever_their_number(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    [first] = await _apply(client, 1)
+    reads = [
+        f"{APPLICATIONS}/{first['slug']}",
+        f"{APPLICATIONS}?page=1&count=50",
+        f"{APPLICATIONS}?processed=false&email=learner0@example.org",
+        "/systems/chicago/applications?page=1&count=50&processed=any",
+        "/systems/chicago/applications",
+    ]
+    few = [await _statements(engine, lambda path=path: client.get(path)) for path in reads]
+    await _apply(client, 5)
+    many = [await _statements(engine, lambda path=path: client.get(path)) for path in reads]
+    # one statement: the key, the containers, the badge, the applications as JSON with
+    # their badges and evidence (and the total)
+    assert few == many == [1] * len(reads)
+
+
+async def test_reviews_cost_one_statement(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    [application] = await _apply(client, 1)
+    reviews = f"{APPLICATIONS}/{application['slug']}/reviews"
+    created = await client.post(reviews, json={"author": "r@example.org", "reviewItems": []})
+    assert created.status_code == 201, created.text
+    review = f"{reviews}/{created.json()['review']['slug']}"
+    for path in (reviews, f"{reviews}?page=1&count=10", review):
+        # the key, the containers, the badge, the application and the review(s) as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_milestones_cost_one_statement(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    badges = await _badges(client, 3)
+    body = {
+        "primaryBadgeId": badges[0]["id"],
+        "numberRequired": 2,
+        "supportBadges": [badges[1]["id"], badges[2]["id"]],
+    }
+    created = await client.post("/systems/chicago/milestones", json=body)
+    assert created.status_code == 201, created.text
+    one = f"/systems/chicago/milestones/{created.json()['milestone']['id']}"
+    for path in ("/systems/chicago/milestones", "/systems/chicago/milestones?page=1&count=5", one):
+        # the key, the system, the milestone(s) with their badges in full, as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_containers_cost_one_statement(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    paths = [
+        "/systems",
+        "/systems?page=1&count=5",
+        "/systems/chicago",
+        "/systems/chicago/issuers",
+        "/systems/chicago/issuers/library",
+        "/systems/chicago/issuers/library/programs",
+        "/systems/chicago/issuers/library/programs/readers",
+    ]
+    for path in paths:
+        # the key, the URL's containers, the container(s) with their children as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_assessment_and_container_writes(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await create_tree(client)
+    badges = await _badges(client, 3)
+    await add_webhook(client, system="chicago", url="https://receiver.example.org/hook")
+    [application] = await _apply(client, 1)
+    one = f"{APPLICATIONS}/{application['slug']}"
+    criterion = badges[2]["criteria"][0]["id"]
+    review_body = {
+        "author": "r@example.org",
+        "reviewItems": [{"criterionId": criterion, "satisfied": True}],
+    }
+    milestone_body = {
+        "primaryBadgeId": badges[0]["id"],
+        "numberRequired": 1,
+        "supportBadges": [badges[1]["id"]],
+    }
+    writes = {
+        "process an application": lambda: client.put(one, json={"processed": 1399379085}),
+        "review": lambda: client.post(f"{one}/reviews", json=review_body),
+        "milestone": lambda: client.post("/systems/chicago/milestones", json=milestone_body),
+        "system": lambda: client.post(
+            "/systems", json={"slug": "boston", "name": "Boston", "url": "https://b.org"}
+        ),
+        "rename a program": lambda: client.put(
+            "/systems/chicago/issuers/library/programs/readers", json={"name": "Readers"}
+        ),
+    }
+    counts = {}
+    for name, send in writes.items():
+        with count_queries(engine) as counter:
+            response = await send()
+        assert response.status_code < 300, (name, response.text)
+        counts[name] = counter.count
+    together = 1 if engine.dialect.name == "postgresql" else 2  # a row and its children
+    assert counts == {
+        # the start (key, containers, the application), the UPDATE, the answer read back
+        "process an application": 3,
+        # the start (key, containers, the application with its badge, the system's webhooks
+        # that hear of reviews), the review with its items, the answer read back, the event
+        "review": 2 + together + 1,
+        # the start, the badges checked, the milestone, its support badges, the answer
+        "milestone": 5,
+        # the INSERT and the answer read back (the start has nothing to find)
+        "system": 2,
+        # the start (key, containers, the program), the UPDATE, the answer read back
+        "rename a program": 3,
+    }
+
+
+async def test_assessment_milestone_and_container_reads_are_compiled_once(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    """Their second run compiles nothing (see `test_hot_statements_are_compiled_once`)."""
+    await create_tree(client)
+    badges = await _badges(client, 3)
+    [application] = await _apply(client, 1)
+    one = f"{APPLICATIONS}/{application['slug']}"
+    review = await client.post(f"{one}/reviews", json={"author": "r@example.org"})
+    assert review.status_code == 201, review.text
+    milestone = await client.post(
+        "/systems/chicago/milestones",
+        json={"primaryBadgeId": badges[0]["id"], "numberRequired": 1, "supportBadges": []},
+    )
+    assert milestone.status_code == 201, milestone.text
+    paths = [
+        one,
+        f"{APPLICATIONS}?page=1&count=5&processed=false",
+        f"{one}/reviews/{review.json()['review']['slug']}",
+        f"/systems/chicago/milestones/{milestone.json()['milestone']['id']}",
+        "/systems?page=1&count=5",
+        "/systems/chicago/issuers/library",
+    ]
+    for path in paths:
+        assert (await client.get(path)).status_code == 200, path
+        with count_queries(engine) as counter:
+            assert (await client.get(path)).status_code == 200, path
+        assert counter.compiled == [], path
+
+
+async def test_claim_code_reads(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    codes = f"{PROGRAM}/badges/badge-2/codes"
+    for code in ("open-sesame", "abracadabra"):
+        assert (await client.post(codes, json={"code": code})).status_code == 201
+    reads = [
+        codes,
+        f"{codes}?page=1&count=1",
+        f"{codes}/open-sesame",
+        f"{PROGRAM}/codes/open-sesame",
+        "/systems/chicago/codes/abracadabra",
+    ]
+    for path in reads:
+        # one statement: the key, the containers, the badge and its code(s) as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+
+
+async def test_claim_code_writes(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    codes = f"{PROGRAM}/badges/badge-2/codes"
+    # the start (the badge as JSON), the INSERT ... RETURNING the code as JSON
+    create = await _statements(engine, lambda: client.post(codes, json={"code": "c"}), 201)
+    assert create == 2
+    # the start, whether the code is free in the system, the INSERT ... RETURNING
+    random = await _statements(engine, lambda: client.post(f"{codes}/random", json={}), 201)
+    assert random == 3
+    # the start (the badge and the code as JSON), the DELETE
+    assert await _statements(engine, lambda: client.delete(f"{codes}/c")) == 2
+
+
+async def test_a_badges_instances(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    for email in ("a@example.org", "b@example.org"):
+        await award(client, "program", "badge-2", email)
+    instances = f"{PROGRAM}/badges/badge-2/instances"
+    for path in (instances, f"{instances}?page=2&count=1", f"{instances}/A@example.org"):
+        # one statement: the key, the containers, the badge and its instance(s) as JSON
+        assert await _statements(engine, lambda path=path: client.get(path)) == 1, path
+    revoke = await _statements(engine, lambda: client.delete(f"{instances}/a@example.org"))
+    # the start (the instance and its badge as JSON), the UPDATE, which webhooks hear of
+    # revocations (none: no event to insert)
+    assert revoke == 3
+
+
+async def test_badge_delete(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    await _badges(client, 3)
+    # the start (the badge as JSON), the image's DELETE, the badge's DELETE (the database
+    # deletes what hangs off it)
+    assert await _statements(engine, lambda: client.delete(f"{PROGRAM}/badges/badge-2")) == 3
+
+
+async def test_badge_create_and_update(client: httpx.AsyncClient, engine: AsyncEngine) -> None:
+    await create_tree(client)
+    badges = f"{PROGRAM}/badges"
+    on_postgresql = engine.dialect.name == "postgresql"
+    plain = badge_body(slug="plain")
+    # the start (key, containers); the image's and the badge's INSERTs (one statement on
+    # PostgreSQL, data-modifying CTEs); the answer through the read path
+    plain_count = await _statements(engine, lambda: client.post(badges, json=plain), 201)
+    assert plain_count == (3 if on_postgresql else 4)
+    body = badge_body(slug="listed", criteria=CRITERIA, tags=["a", "b"], categories=["c"])
+    listed = await _statements(engine, lambda: client.post(badges, json=body), 201)
+    # with its lists: still one statement on PostgreSQL, one per table elsewhere
+    # (criteria, categories, tags)
+    assert listed == (3 if on_postgresql else 7)
+    renamed = await _statements(
+        engine, lambda: client.put(f"{badges}/listed", json={"name": "Renamed"})
+    )
+    # the start (key, containers, what the update needs of the badge), its UPDATE, the
+    # answer through the read path
+    assert renamed == 3
+    relisted = await _statements(
+        engine, lambda: client.put(f"{badges}/listed", json={"tags": ["b", "c"], "criteria": []})
+    )
+    # besides: the new tag's INSERT, the dropped tag's DELETE, the criteria's DELETE
+    assert relisted == 5

@@ -14,6 +14,7 @@ from badgekit_api.badges.router import router as badges_router
 from badgekit_api.claim_codes.lookup_router import router as claim_code_lookup_router
 from badgekit_api.claim_codes.router import router as claim_codes_router
 from badgekit_api.consumers.router import router as consumers_router
+from badgekit_api.earners.router import router as earners_router
 from badgekit_api.health.router import router as health_router
 from badgekit_api.http.routing.flat import mount
 from badgekit_api.images.router import router as images_router
@@ -49,7 +50,7 @@ SCOPED_ROUTERS: list[APIRouter] = [
 
 # Resources that belong to one level only: the containers directly below it.
 LEVELS: tuple[tuple[str, list[APIRouter]], ...] = (
-    (SYSTEM, [issuers_router, webhooks_router, milestones_router]),
+    (SYSTEM, [issuers_router, webhooks_router, milestones_router, earners_router]),
     (ISSUER, [programs_router]),
     (PROGRAM, []),
 )

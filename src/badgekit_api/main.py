@@ -14,11 +14,9 @@ from badgekit_api.api_docs import install_api_docs
 from badgekit_api.config import Settings
 from badgekit_api.db.database import create_engine, create_session_factory
 from badgekit_api.errors import install_error_handlers
-from badgekit_api.http.body_limit import BodyLimitMiddleware
-from badgekit_api.http.nul_guard import NulGuardMiddleware
+from badgekit_api.health.router import fixed_answers
+from badgekit_api.http.edge import Edge, EdgeFastAPI
 from badgekit_api.http.openapi import install_openapi
-from badgekit_api.http.public_cors import PublicCorsMiddleware
-from badgekit_api.http.request_log import RequestLogMiddleware
 from badgekit_api.http.routing.index import index_routes
 from badgekit_api.security.shared_state import build_shared_state
 from badgekit_api.webhooks.addresses import AddressPolicy
@@ -40,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.shared.close()
         await engine.dispose()
 
-    app = FastAPI(
+    app = EdgeFastAPI(
         title="BadgeKit API",
         version=__version__,
         description="Create, organise, assess, issue and publish Open Badges.",
@@ -59,10 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     install_api_docs(app)
     index_routes(app.router)
-    app.add_middleware(NulGuardMiddleware)
-    app.add_middleware(PublicCorsMiddleware)
-    # The last added is the outermost: every response, a 413 and a 500 included, gets its
-    # request id and the security headers there.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestLogMiddleware)
+    # In front of everything: every response, a 413 and a 500 included, gets its request
+    # id and the security headers there, and `GET /` is answered there.
+    app.edge = Edge(
+        app.routed, handlers=app, max_bytes=settings.max_body_bytes, fixed=fixed_answers()
+    )
     return app

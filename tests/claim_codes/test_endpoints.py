@@ -76,6 +76,7 @@ async def test_form_options_are_read_as_booleans(client: httpx.AsyncClient) -> N
     response = await client.post(
         codes_url("system"), data={"code": "form", "multiuse": "true", "claimed": "0"}
     )
+    assert response.status_code == 201, response.text
     code = response.json()["claimCode"]
     assert (code["multiuse"], code["claimed"]) == (True, False)
 

@@ -9,8 +9,6 @@ import orjson
 import pytest
 from fastapi import FastAPI
 
-from badgekit_api.badges.schemas import CriterionRead
-from badgekit_api.models import ReviewItem
 from badgekit_api.reviews.outcome import approves
 from tests.factories.assessment import (
     application_path,
@@ -33,18 +31,14 @@ NONE_REQUIRED = [
 ]
 
 
-def criteria(*required: bool) -> list[CriterionRead]:
-    return [
-        CriterionRead(id=number, description=f"c{number}", required=flag, note=None)
-        for number, flag in enumerate(required, start=1)
-    ]
+def criteria(*required: bool) -> list[tuple[int, bool]]:
+    """Criteria 1, 2, ... as (id, required)."""
+    return list(enumerate(required, start=1))
 
 
-def verdicts(**satisfied: bool) -> list[ReviewItem]:
-    return [
-        ReviewItem(criterion_id=int(name.removeprefix("c")), satisfied=flag)
-        for name, flag in satisfied.items()
-    ]
+def verdicts(**satisfied: bool) -> list[int]:
+    """The ids of the criteria marked satisfied (`c1=True`: criterion 1)."""
+    return [int(name.removeprefix("c")) for name, flag in satisfied.items() if flag]
 
 
 @pytest.mark.parametrize(
@@ -62,7 +56,7 @@ def verdicts(**satisfied: bool) -> list[ReviewItem]:
     ],
 )
 def test_approval_needs_every_deciding_criterion_satisfied(
-    badge_criteria: list[CriterionRead], items: list[ReviewItem], approved: bool
+    badge_criteria: list[tuple[int, bool]], items: list[int], approved: bool
 ) -> None:
     assert approves(badge_criteria, items) is approved
 

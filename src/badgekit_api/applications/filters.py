@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Table, bindparam
 
 from badgekit_api.errors import InvalidParameter
 from badgekit_api.fields import normalized_email
 from badgekit_api.http.query_flags import either_flag
-from badgekit_api.models import Application
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,16 +20,28 @@ class ApplicationFilters:
     assigned_to: str | None = None
     learner: str | None = None
 
-    def apply(self, statement: Select[Any]) -> Select[Any]:
-        if self.processed is True:
-            statement = statement.where(Application.processed.is_not(None))
-        elif self.processed is False:
-            statement = statement.where(Application.processed.is_(None))
-        if self.assigned_to is not None:
-            statement = statement.where(Application.assigned_to == self.assigned_to)
-        if self.learner is not None:
-            statement = statement.where(Application.learner == self.learner)
-        return statement
+    def shape(self) -> tuple[bool | None, bool, bool]:
+        """What the statement's text depends on (the emails are its parameters)."""
+        return self.processed, self.assigned_to is not None, self.learner is not None
+
+    def params(self) -> dict[str, Any]:
+        values = {"assigned_to": self.assigned_to, "learner": self.learner}
+        return {name: value for name, value in values.items() if value is not None}
+
+
+def conditions(applications: Table, shape: tuple[bool | None, bool, bool]) -> list[Any]:
+    """The WHERE clauses of filters of this `shape`, their emails left to bind."""
+    processed, assigned, learner = shape
+    found: list[ColumnElement[bool]] = []
+    if processed is True:
+        found.append(applications.c.processed.is_not(None))
+    elif processed is False:
+        found.append(applications.c.processed.is_(None))
+    if assigned:
+        found.append(applications.c.assigned_to == bindparam("assigned_to"))
+    if learner:
+        found.append(applications.c.learner == bindparam("learner"))
+    return found
 
 
 def _email_parameter(name: str, value: str | None) -> str | None:
@@ -39,6 +51,16 @@ def _email_parameter(name: str, value: str | None) -> str | None:
     if email is None:
         raise InvalidParameter(name, f"`{name}` must be an email address")
     return email
+
+
+def filters_of(query: Mapping[str, str]) -> ApplicationFilters:
+    """The listing filters of a query string; none given lists every application."""
+    processed = query.get("processed")
+    return ApplicationFilters(
+        processed=None if processed is None else either_flag("processed", processed),
+        assigned_to=_email_parameter("assignedTo", query.get("assignedTo")),
+        learner=_email_parameter("email", query.get("email")),
+    )
 
 
 async def application_filters(  # async: no thread hop (see urls.py)
@@ -54,12 +76,10 @@ async def application_filters(  # async: no thread hop (see urls.py)
     ] = None,
     email: Annotated[str | None, Query(description="Only this learner's applications")] = None,
 ) -> ApplicationFilters:
-    """The listing filters of the query string; none given lists every application."""
-    return ApplicationFilters(
-        processed=None if processed is None else either_flag("processed", processed),
-        assigned_to=_email_parameter("assignedTo", assigned_to),
-        learner=_email_parameter("email", email),
-    )
+    """The listing filters of the query string (the route's reading applies them; this
+    documents them and refuses bad values)."""
+    given = {"processed": processed, "assignedTo": assigned_to, "email": email}
+    return filters_of({name: value for name, value in given.items() if value is not None})
 
 
 ApplicationFiltersDep = Annotated[ApplicationFilters, Depends(application_filters)]

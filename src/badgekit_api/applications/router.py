@@ -1,15 +1,18 @@
-"""`.../applications` of a container and `.../badges/{badge}/applications`, at every level."""
+"""`.../applications` of a container and `.../badges/{badge}/applications`, at every level.
+
+Every answer is the application as `queries.py` writes it: reads find it in the request's
+start statement, writes read it back after changing its rows.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
+import orjson
 from fastapi import APIRouter, Response
-from sqlalchemy import Select
+from fastapi.responses import JSONResponse
 
-from badgekit_api.applications import queries as application_queries
+from badgekit_api.applications import queries
 from badgekit_api.applications import service as application_service
-from badgekit_api.applications.dependencies import ApplicationDep, EvidenceLimitsDep
+from badgekit_api.applications.dependencies import ApplicationSlug, EvidenceLimitsDep
 from badgekit_api.applications.filters import ApplicationFiltersDep
 from badgekit_api.applications.schemas import (
     ApplicationChanged,
@@ -18,17 +21,15 @@ from badgekit_api.applications.schemas import (
     ApplicationList,
     ApplicationUpdate,
 )
-from badgekit_api.applications.serializers import application_read
-from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeDep
+from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeSlug
 from badgekit_api.badges.queries import BADGE_IN_URL
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
 from badgekit_api.http.json_text import JsonText, object_response
-from badgekit_api.http.pagination import Page, PageDep, fetch_page
-from badgekit_api.http.urls import PublicUrls, PublicUrlsDep
-from badgekit_api.models import Application
-from badgekit_api.scopes import CurrentScope
-from badgekit_api.scopes.start import reads
+from badgekit_api.http.listing import page_response
+from badgekit_api.http.pagination import PageDep
+from badgekit_api.http.urls import PublicUrlsDep
+from badgekit_api.scopes.start import StartedDep, reads
 
 router = APIRouter(tags=["applications"])
 
@@ -36,52 +37,29 @@ ONE_BADGE = "/badges/{badge_slug}/applications"
 ONE_APPLICATION = f"{ONE_BADGE}/{{application_slug}}"
 
 
-async def _listing(
-    session: SessionDep, statement: Select[Any], page: Page | None, urls: PublicUrls
-) -> ApplicationList:
-    applications, page_data = await fetch_page(session, statement, page)
-    listing = ApplicationList(
-        applications=[application_read(application, urls) for application in applications]
-    )
-    if page_data is not None:
-        listing.page_data = page_data
-    return listing
-
-
-def _changed(
-    status: Literal["created", "updated", "deleted"], application: Application, urls: PublicUrls
-) -> ApplicationChanged:
-    return ApplicationChanged(status=status, application=application_read(application, urls))
-
-
-@router.get("/applications", response_model=ApplicationList, response_model_exclude_unset=True)
+@router.get("/applications", response_model=ApplicationList, response_class=JSONResponse)
+@reads(queries.SCOPE_APPLICATIONS)
 async def list_applications(
-    scope: CurrentScope,
-    session: SessionDep,
-    page: PageDep,
-    filters: ApplicationFiltersDep,
-    urls: PublicUrlsDep,
-) -> ApplicationList:
+    started: StartedDep, page: PageDep, _filters: ApplicationFiltersDep
+) -> Response:
     """Applications for the badges of this container and of the containers below it,
     oldest first."""
-    statement = application_service.scope_statement(scope, filters)
-    return await _listing(session, statement, page, urls)
+    return page_response("applications", started.row, page)
 
 
-@router.get(ONE_BADGE, response_model=ApplicationList, response_model_exclude_unset=True)
+@router.get(ONE_BADGE, response_model=ApplicationList, response_class=JSONResponse)
+@reads(queries.BADGE_APPLICATIONS)
 async def list_badge_applications(
-    badge: BadgeDep,
-    session: SessionDep,
-    page: PageDep,
-    filters: ApplicationFiltersDep,
-    urls: PublicUrlsDep,
-) -> ApplicationList:
+    badge_slug: BadgeSlug, started: StartedDep, page: PageDep, _filters: ApplicationFiltersDep
+) -> Response:
     """The badge's applications, oldest first."""
-    statement = application_service.badge_statement(badge, filters)
-    return await _listing(session, statement, page, urls)
+    queries.found_badge(started.row, badge_slug)
+    return page_response("applications", started.row, page)
 
 
-@router.post(ONE_BADGE, response_model=ApplicationChanged, status_code=201, response_class=Response)
+@router.post(
+    ONE_BADGE, response_model=ApplicationChanged, status_code=201, response_class=JSONResponse
+)
 @reads(BADGE_IN_URL)
 async def create_application(
     badge: ActingBadgeDep,
@@ -92,7 +70,7 @@ async def create_application(
 ) -> Response:
     """Submit a learner's application for the badge, with its evidence."""
     application_id, slug = await application_service.create(session, badge, data, limits)
-    shown = await application_queries.application_by_id(session, application_id, urls.origin)
+    shown = await queries.application_by_id(session, application_id, urls.origin)
     return object_response(
         {"status": "created", "application": JsonText(shown)},
         status_code=201,
@@ -100,30 +78,44 @@ async def create_application(
     )
 
 
-@router.get(ONE_APPLICATION, response_model=ApplicationEnvelope)
-async def get_application(application: ApplicationDep, urls: PublicUrlsDep) -> ApplicationEnvelope:
+@router.get(ONE_APPLICATION, response_model=ApplicationEnvelope, response_class=JSONResponse)
+@reads(queries.ONE_APPLICATION)
+async def get_application(
+    badge_slug: BadgeSlug, application_slug: ApplicationSlug, started: StartedDep
+) -> Response:
     """One of the badge's applications."""
-    return ApplicationEnvelope(application=application_read(application, urls))
+    shown = queries.found_application(started.row, badge_slug, application_slug)
+    return object_response({"application": JsonText(shown)})
 
 
-@router.put(ONE_APPLICATION, response_model=ApplicationChanged)
+@router.put(ONE_APPLICATION, response_model=ApplicationChanged, response_class=JSONResponse)
+@reads(queries.ONE_APPLICATION)
 async def update_application(
-    application: ApplicationDep,
+    badge_slug: BadgeSlug,
+    application_slug: ApplicationSlug,
+    started: StartedDep,
     session: SessionDep,
     limits: EvidenceLimitsDep,
     urls: PublicUrlsDep,
     data: ApplicationUpdate = Body(ApplicationUpdate),
-) -> ApplicationChanged:
+) -> Response:
     """Update the given fields (e.g. set `processed`); absent fields are kept."""
-    application = await application_service.update(session, application, data, limits)
-    return _changed("updated", application, urls)
+    current = queries.found_application(started.row, badge_slug, application_slug)
+    application_id = orjson.loads(current)["id"]
+    await application_service.update_application(session, application_id, data, limits)
+    shown = await queries.application_by_id(session, application_id, urls.origin)
+    return object_response({"status": "updated", "application": JsonText(shown)})
 
 
-@router.delete(ONE_APPLICATION, response_model=ApplicationChanged)
+@router.delete(ONE_APPLICATION, response_model=ApplicationChanged, response_class=JSONResponse)
+@reads(queries.ONE_APPLICATION)
 async def delete_application(
-    application: ApplicationDep, session: SessionDep, urls: PublicUrlsDep
-) -> ApplicationChanged:
+    badge_slug: BadgeSlug,
+    application_slug: ApplicationSlug,
+    started: StartedDep,
+    session: SessionDep,
+) -> Response:
     """Delete the application with its evidence and reviews."""
-    shown = _changed("deleted", application, urls)
-    await application_service.delete(session, application)
-    return shown
+    shown = queries.found_application(started.row, badge_slug, application_slug)
+    await application_service.delete_application(session, orjson.loads(shown)["id"])
+    return object_response({"status": "deleted", "application": JsonText(shown)})

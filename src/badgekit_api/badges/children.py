@@ -1,73 +1,78 @@
-"""A badge's lists (criteria, alignments, categories, tags) rebuilt from a request."""
+"""A badge's lists (criteria, alignments, categories, tags) as an update changes them: which
+rows stay and are edited, which are new, which go.
+
+The badge's rows as they stand come from the update's start statement (`queries.EDITED`):
+the ids of its criteria and alignments, the ids and values of its categories and tags.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from badgekit_api.badges.schemas import AlignmentInput, CriterionInput
 from badgekit_api.errors import ValidationFailed
-from badgekit_api.models import Alignment, BadgeCategory, BadgeTag, Criterion
 
-RowT = TypeVar("RowT", Criterion, Alignment)
 ItemT = TypeVar("ItemT", CriterionInput, AlignmentInput)
-LabelT = TypeVar("LabelT", BadgeTag, BadgeCategory)
 
 
-def criterion(item: CriterionInput, row: Criterion | None = None) -> Criterion:
-    """A new criterion from `item`, or `row` edited to match it."""
-    row = row or Criterion()
-    row.description = item.description
-    row.required = bool(item.required)
-    row.note = item.note
-    return row
+@dataclass(slots=True)
+class ListChange:
+    """The rows of one list to delete (ids), to edit (each with its `id`) and to add."""
+
+    deleted: list[int] = field(default_factory=list)
+    edited: list[dict[str, Any]] = field(default_factory=list)
+    added: list[dict[str, Any]] = field(default_factory=list)
 
 
-def alignment(item: AlignmentInput, row: Alignment | None = None) -> Alignment:
-    row = row or Alignment()
-    row.name = item.name
-    row.url = item.url
-    row.description = item.description
-    return row
+def criterion(item: CriterionInput) -> dict[str, Any]:
+    """A criterion row's columns from `item`."""
+    return {"description": item.description, "required": bool(item.required), "note": item.note}
+
+
+def alignment(item: AlignmentInput) -> dict[str, Any]:
+    return {"name": item.name, "url": item.url, "description": item.description}
 
 
 def merge_by_id(
-    field: str,
-    current: Sequence[RowT],
+    field_name: str,
+    current: Sequence[int],
     items: Sequence[ItemT],
-    build: Callable[[ItemT, RowT | None], RowT],
-) -> list[RowT]:
-    """The new list: items with an `id` edit that row, items without one add a row.
-
-    Rows of `current` that no item names are left out (and so deleted as orphans). An `id`
-    that is not one of `current`'s, or that is named twice, is a validation error.
-    """
-    by_id = {row.id: row for row in current}
-    merged: list[RowT] = []
+    columns: Callable[[ItemT], dict[str, Any]],
+) -> ListChange:
+    """Items with an `id` edit that row, items without one add a row; rows of `current`
+    (ids) that no item names are deleted. An `id` that is not one of `current`'s, or that
+    is named twice, is a validation error."""
+    left = set(current)
+    change = ListChange()
     for index, item in enumerate(items):
         if item.id is None:
-            merged.append(build(item, None))
+            change.added.append(columns(item))
             continue
-        row = by_id.pop(item.id, None)
-        if row is None:
+        if item.id not in left:
             raise ValidationFailed.field(
-                f"{field}.{index}.id", item.id, "Not an id of this badge's items (or given twice)"
+                f"{field_name}.{index}.id",
+                item.id,
+                "Not an id of this badge's items (or given twice)",
             )
-        merged.append(build(item, row))
-    return merged
+        left.discard(item.id)
+        change.edited.append({"id": item.id, **columns(item)})
+    change.deleted = [row_id for row_id in current if row_id in left]
+    return change
 
 
-def merge_labels(
-    current: Sequence[LabelT], values: Sequence[str], make: Callable[[str], LabelT]
-) -> list[LabelT]:
-    """Rows for `values`, keeping the existing row (and its id) of a value already there."""
-    by_value = {row.value: row for row in current}
-    return [by_value.get(value) or make(value) for value in values]
-
-
-def new_tag(value: str) -> BadgeTag:
-    return BadgeTag(value=value)
-
-
-def new_category(value: str) -> BadgeCategory:
-    return BadgeCategory(value=value)
+def merge_labels(current: Sequence[dict[str, Any]], values: Sequence[str]) -> ListChange:
+    """Rows for `values`, keeping the existing row (and its id) of a value already there;
+    `current` holds each row's `id` and `value`."""
+    by_value = {row["value"]: row["id"] for row in current}
+    kept: set[int] = set()
+    change = ListChange()
+    for value in values:
+        row_id = by_value.get(value)
+        if row_id is None:
+            change.added.append({"value": value})
+        else:
+            kept.add(row_id)
+    change.deleted = [row["id"] for row in current if row["id"] not in kept]
+    return change

@@ -7,24 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from badgekit_api.badges import queries
-from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.queries import ActingBadge
-from badgekit_api.db.database import SessionDep
 from badgekit_api.http.query_flags import either_flag
-from badgekit_api.models import Badge
-from badgekit_api.scopes import CurrentScope
 from badgekit_api.scopes.start import StartedDep
 
 BadgeSlug = Annotated[str, Path(description="The badge's slug")]
-
-
-async def badge_in_scope(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
-    """The badge named in the URL, in the URL's container or below it, to show or act on
-    (award, claim, apply for) but not to change itself; 404 otherwise."""
-    return await badge_service.get_shown(session, scope, badge_slug)
-
-
-BadgeDep = Annotated[Badge, Depends(badge_in_scope)]
 
 
 async def acting_badge(badge_slug: BadgeSlug, started: StartedDep) -> ActingBadge:
@@ -34,14 +21,6 @@ async def acting_badge(badge_slug: BadgeSlug, started: StartedDep) -> ActingBadg
 
 
 ActingBadgeDep = Annotated[ActingBadge, Depends(acting_badge)]
-
-
-async def badge_to_edit(badge_slug: BadgeSlug, scope: CurrentScope, session: SessionDep) -> Badge:
-    """The badge named in the URL with all its relationships loaded, to be changed."""
-    return await badge_service.get(session, scope, badge_slug)
-
-
-EditableBadgeDep = Annotated[Badge, Depends(badge_to_edit)]
 
 
 async def archived_filter(  # async: no thread hop (see urls.py)

@@ -74,8 +74,9 @@ def _container(level: int, table: Table, badge_column: Any) -> ColumnElement[Any
     return select(document).where(shown.c.id == badge_column).scalar_subquery()
 
 
-def badge_document(badges: Any = BADGES) -> ColumnElement[Any]:
-    """The wire object of the badge row `badges` (the table or an alias of it)."""
+def badge_document(badges: Any = BADGES, also: dict[str, Any] | None = None) -> ColumnElement[Any]:
+    """The wire object of the badge row `badges` (the table or an alias of it), with the
+    fields `also` after its own (a claim code lookup's `claimed`)."""
     b = badges.c
     return json_object(
         {
@@ -135,12 +136,27 @@ def badge_document(badges: Any = BADGES) -> ColumnElement[Any]:
                     "numberRequired": _milestones.c.number_required,
                 },
             ),
+            **(also or {}),
         }
     )
 
 
 def _owned(depth: int, badges: Any = BADGES) -> Any:
     return owned_by_named(depth, badges.c.system_id, badges.c.issuer_id, badges.c.program_id)
+
+
+def named_badge_id(depth: int) -> ColumnElement[Any]:
+    """The id of the badge `{badge_slug}` in the URL's container or below it (NULL when
+    there is none), a scalar subquery for the readings of what hangs off a badge."""
+    named = BADGES.alias("badge_named")
+    found = select(named.c.id).where(_owned(depth, named), named.c.slug == bindparam("badge_slug"))
+    return found.scalar_subquery()
+
+
+def badge_by_id(badge_id: Any) -> ColumnElement[Any]:
+    """The JSON text of the badge with this id (a column or scalar subquery), or NULL."""
+    shown = BADGES.alias("badge_shown")
+    return as_text(select(badge_document(shown)).where(shown.c.id == badge_id).scalar_subquery())
 
 
 class OneBadge(Reading):
@@ -202,11 +218,14 @@ _BY_IDS = (
 )
 
 
-async def badges_by_id(session: AsyncSession, ids: set[int] | list[int]) -> dict[int, str]:
-    """The JSON text of each of these badges, by id, in one statement."""
+async def badges_by_id(
+    session: AsyncSession, ids: set[int] | list[int], origin: str
+) -> dict[int, str]:
+    """The JSON text of each of these badges, by id, in one statement (`origin`: where
+    absolute links start, `PublicUrls.origin`)."""
     if not ids:
         return {}
-    found = await session.execute(_BY_IDS, {"ids": list(ids)})
+    found = await session.execute(_BY_IDS, {"ids": list(ids), "origin": origin})
     return {row[0]: row[1] for row in found}
 
 
@@ -317,3 +336,51 @@ async def acting_badge_by_id(session: AsyncSession, badge_id: int, origin: str) 
     """The badge with this id, to act on (a milestone's primary badge)."""
     row = (await session.execute(_ACTING_BY_ID, {"id": badge_id, "origin": origin})).one()
     return ActingBadge.from_row(row.acting, row.badge)
+
+
+# --- the badge an update edits -------------------------------------------------------------
+
+
+class EditedBadge(Reading):
+    """The badge `{badge_slug}` in the URL's container or below it, as an update needs it
+    (`edited`, JSON: its id, system, slug, name, image and the rows of its four edited
+    lists), NULL when there is none."""
+
+    def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
+        b = BADGES.c
+
+        def ids(table: Table) -> ColumnElement[Any]:
+            return json_array_agg(
+                select(table.c.id).where(table.c.badge_id == b.id), order_by=table.c.id
+            )
+
+        def labels(table: Table) -> ColumnElement[Any]:
+            row = json_object({"id": table.c.id, "value": table.c.value})
+            return json_array_agg(select(row).where(table.c.badge_id == b.id), order_by=table.c.id)
+
+        facts = json_object(
+            {
+                "id": b.id,
+                "systemId": b.system_id,
+                "slug": b.slug,
+                "name": b.name,
+                "imageId": b.image_id,
+                "criteria": ids(_criteria),
+                "alignments": ids(_alignments),
+                "categories": labels(_categories),
+                "tags": labels(_tags),
+            }
+        )
+        found = select(facts).where(_owned(depth), b.slug == bindparam("badge_slug"))
+        return [found.scalar_subquery().label("edited")]
+
+
+EDITED_BADGE = EditedBadge()
+
+
+def edited_badge_of(row: Any, slug: str) -> dict[str, Any]:
+    """The `EDITED_BADGE` facts of a start row; 404 if the URL names no badge."""
+    if row is None or row.edited is None:
+        raise NotFound.for_field("badge", "slug", slug)
+    facts: dict[str, Any] = row.edited if isinstance(row.edited, dict) else orjson.loads(row.edited)
+    return facts

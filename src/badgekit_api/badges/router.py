@@ -7,12 +7,11 @@ from fastapi import APIRouter, Response
 from badgekit_api.badges import queries
 from badgekit_api.badges import service as badge_service
 from badgekit_api.badges.dependencies import (
+    ActingBadgeDep,
     ArchivedFilter,
-    BadgeDep,
     BadgeSlug,
-    EditableBadgeDep,
 )
-from badgekit_api.badges.links import badge_path
+from badgekit_api.badges.links import badge_path_of
 from badgekit_api.badges.schemas import (
     BadgeChanged,
     BadgeCreate,
@@ -20,11 +19,10 @@ from badgekit_api.badges.schemas import (
     BadgeList,
     BadgeUpdate,
 )
-from badgekit_api.badges.serializers import badge_read
 from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotFound
 from badgekit_api.http.body import Body
-from badgekit_api.http.json_text import JsonText, object_response
+from badgekit_api.http.json_text import JsonText, JsonTextResponse, listing_members, object_response
 from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.scopes import CurrentScope
@@ -34,36 +32,52 @@ from badgekit_api.settings_dep import SettingsDep
 router = APIRouter(prefix="/badges", tags=["badges"])
 
 
-@router.get("", response_model=BadgeList, response_class=Response)
+@router.get("", response_model=BadgeList, response_class=JsonTextResponse)
 @reads(queries.BADGE_PAGE)
 async def list_badges(started: StartedDep, page: PageDep, _archived: ArchivedFilter) -> Response:
     """The badges of this container and of the containers below it, in creation order."""
-    row = started.row
-    assert row is not None
-    members: dict[str, object] = {"badges": JsonText(row.badges)}
-    if page is not None:
-        members["pageData"] = {"page": page.page, "count": page.count, "total": row.total}
-    return object_response(members)
+    assert started.row is not None
+    return object_response(listing_members(started.row, "badges", page))
 
 
-@router.post("", response_model=BadgeChanged, status_code=201)
+async def _changed(
+    session: SessionDep,
+    status: str,
+    badge_id: int,
+    origin: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A write's answer: the badge as the read path shows it now."""
+    shown = await queries.badges_by_id(session, [badge_id], origin)
+    members = {"status": status, "badge": JsonText(shown[badge_id])}
+    return object_response(members, status_code=status_code, headers=headers)
+
+
+@router.post("", response_model=BadgeChanged, status_code=201, response_class=JsonTextResponse)
 async def create_badge(
     scope: CurrentScope,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
     data: BadgeCreate = Body(BadgeCreate),
-) -> BadgeChanged:
+) -> Response:
     """Create a badge in this container."""
-    badge = await badge_service.create(
+    badge_id, slug = await badge_service.create(
         session, scope, data, max_image_bytes=settings.max_image_bytes
     )
-    response.headers["Location"] = badge_path(badge)
-    return BadgeChanged(status="created", badge=badge_read(badge, urls))
+    issuer, program = scope.issuer, scope.program
+    path = badge_path_of(
+        scope.system.slug,
+        issuer.slug if issuer else None,
+        program.slug if program else None,
+        slug,
+    )
+    headers = {"Location": path}
+    return await _changed(session, "created", badge_id, urls.origin, 201, headers)
 
 
-@router.get("/{badge_slug}", response_model=BadgeEnvelope, response_class=Response)
+@router.get("/{badge_slug}", response_model=BadgeEnvelope, response_class=JsonTextResponse)
 @reads(queries.ONE_BADGE)
 async def get_badge(started: StartedDep, badge_slug: BadgeSlug) -> Response:
     """One badge by its slug."""
@@ -73,24 +87,27 @@ async def get_badge(started: StartedDep, badge_slug: BadgeSlug) -> Response:
     return object_response({"badge": JsonText(started.row.badge)})
 
 
-@router.put("/{badge_slug}", response_model=BadgeChanged)
+@router.put("/{badge_slug}", response_model=BadgeChanged, response_class=JsonTextResponse)
+@reads(queries.EDITED_BADGE)
 async def update_badge(
-    badge: EditableBadgeDep,
+    started: StartedDep,
+    badge_slug: BadgeSlug,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
     data: BadgeUpdate = Body(BadgeUpdate),
-) -> BadgeChanged:
+) -> Response:
     """Update the given fields of a badge; absent fields (lists included) are kept."""
-    badge = await badge_service.update(
-        session, badge, data, max_image_bytes=settings.max_image_bytes
+    edited = queries.edited_badge_of(started.row, badge_slug)
+    badge_id = await badge_service.update(
+        session, edited, data, max_image_bytes=settings.max_image_bytes
     )
-    return BadgeChanged(status="updated", badge=badge_read(badge, urls))
+    return await _changed(session, "updated", badge_id, urls.origin)
 
 
-@router.delete("/{badge_slug}", response_model=BadgeChanged)
-async def delete_badge(badge: BadgeDep, session: SessionDep, urls: PublicUrlsDep) -> BadgeChanged:
+@router.delete("/{badge_slug}", response_model=BadgeChanged, response_class=JsonTextResponse)
+@reads(queries.BADGE_IN_URL)
+async def delete_badge(badge: ActingBadgeDep, session: SessionDep) -> Response:
     """Delete a badge, with its claim codes."""
-    shown = badge_read(badge, urls)
-    await badge_service.delete(session, badge)
-    return BadgeChanged(status="deleted", badge=shown)
+    await badge_service.delete(session, badge.id)
+    return object_response({"status": "deleted", "badge": JsonText(badge.document)})

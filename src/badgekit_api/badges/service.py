@@ -1,36 +1,40 @@
-"""Badge queries and writes. The caller owns the transaction: these only flush."""
+"""Badge writes. The caller owns the transaction: these only flush. What a write answers
+is the badge as `queries.py` reads it (`badges_by_id`), after the write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, exists, insert, select
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import update as update_rows
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.interfaces import ORMOption
 
 from badgekit_api.badges.children import (
+    ListChange,
     alignment,
     criterion,
     merge_by_id,
     merge_labels,
-    new_category,
-    new_tag,
 )
-from badgekit_api.badges.lists import read_lists
 from badgekit_api.badges.schemas import BadgeCreate, BadgeUpdate
-from badgekit_api.badges.serializers import (
-    BADGE_CONTAINER_OPTIONS,
-    BADGE_LOAD_OPTIONS,
-    remember_lists,
-)
 from badgekit_api.badges.slugs import made_up_slugs
-from badgekit_api.errors import Conflict, NotFound
-from badgekit_api.images.service import image_from_input, replace_image
-from badgekit_api.models import Badge
+from badgekit_api.db.insert_together import Children, Head, Together, insert_together
+from badgekit_api.errors import Conflict
+from badgekit_api.images.service import image_from_input, image_row
+from badgekit_api.models import Alignment, Badge, BadgeCategory, BadgeTag, Criterion, Image
+from badgekit_api.models.base import utcnow
 from badgekit_api.scopes import Scope
-from badgekit_api.scopes.scope import SCOPE_DEPTHS, owned_at
+
+_badges: Table = Badge.__table__  # type: ignore[assignment]
+_images: Table = Image.__table__  # type: ignore[assignment]
+_criteria: Table = Criterion.__table__  # type: ignore[assignment]
+_alignments: Table = Alignment.__table__  # type: ignore[assignment]
+_categories: Table = BadgeCategory.__table__  # type: ignore[assignment]
+_tags: Table = BadgeTag.__table__  # type: ignore[assignment]
 
 SCALAR_FIELDS = (
     "slug",
@@ -70,148 +74,168 @@ def public_statement() -> Select[Badge]:
     return select(Badge).options(*containers).where(Badge.archived.is_(False)).order_by(Badge.id)
 
 
-def _by_slug(depth: int, options: Sequence[ORMOption]) -> Select[Badge]:
-    return (
-        select(Badge)
-        .options(*options)
-        .where(
-            owned_at(depth, Badge.system_id, Badge.issuer_id, Badge.program_id),
-            Badge.slug == bindparam("slug"),
-        )
-        .execution_options(populate_existing=True)
-    )
-
-
-# Built once per scope depth: every write naming a badge runs one, and building an ORM
-# statement with its loader options costs more CPU than running it.
-_BY_SLUG = {depth: _by_slug(depth, BADGE_LOAD_OPTIONS) for depth in SCOPE_DEPTHS}
-_SHOWN_BY_SLUG = {depth: _by_slug(depth, BADGE_CONTAINER_OPTIONS) for depth in SCOPE_DEPTHS}
-
-
-async def _one(
-    session: AsyncSession, statements: dict[int, Select[Badge]], scope: Scope, slug: str
-) -> Badge:
-    badge = await session.scalar(statements[scope.depth], {**scope.owner_ids(), "slug": slug})
-    if badge is None:
-        raise NotFound.for_field("badge", "slug", slug)
-    return badge
-
-
-async def get(session: AsyncSession, scope: Scope, slug: str) -> Badge:
-    """The badge with this slug in the scope (or below), with every relationship loaded, to
-    be changed; 404 otherwise."""
-    return await _one(session, _BY_SLUG, scope, slug)
-
-
-async def get_shown(session: AsyncSession, scope: Scope, slug: str) -> Badge:
-    """The badge with this slug in the scope (or below), to be shown or acted on but not
-    changed itself; 404 otherwise. Its containers come in its own query, its five lists in
-    one plain query (`read_lists`, remembered for `badge_read`) instead of the ORM's five
-    selectin loads; its list relationships stay unloaded (`get` loads them to change)."""
-    badge = await _one(session, _SHOWN_BY_SLUG, scope, slug)
-    lists = await read_lists(session, [badge.id])
-    remember_lists(badge, lists[badge.id])
-    return badge
-
-
-async def reload(session: AsyncSession, badge: Badge) -> Badge:
-    """The badge read back after a write, with everything a response shows."""
-    reloaded = await session.scalar(
-        select(Badge).options(*BADGE_LOAD_OPTIONS).where(Badge.id == badge.id),
-        execution_options={"populate_existing": True},
-    )
-    assert reloaded is not None
-    return reloaded
-
-
 async def create(
     session: AsyncSession, scope: Scope, data: BadgeCreate, *, max_image_bytes: int
-) -> Badge:
-    """A new badge in the scope's deepest container (and so in the ones above it).
+) -> tuple[int, str]:
+    """A new badge in the scope's deepest container (and so in the ones above it): its id
+    and slug. Core inserts: the image, the badge and its lists in one statement on
+    PostgreSQL (`db/insert_together.py`), one per table elsewhere.
 
     Without a `slug` in `data` the server makes one up from the name, and a slug that
     another request took meanwhile is no reason to fail: the next one is tried."""
     image = await image_from_input(data.image, data.image_url, max_image_bytes)
     assert image is not None, "BadgeCreate requires `image` or `imageUrl`"
-    # Stored first, so that an insert rolled back to try another slug leaves it in place.
-    session.add(image)
-    await session.flush()
+    row = {
+        "system_id": scope.system.id,
+        "issuer_id": scope.issuer.id if scope.issuer else None,
+        "program_id": scope.program.id if scope.program else None,
+        **{field: getattr(data, field) for field in SCALAR_FIELDS},
+        "archived": bool(data.archived),
+        "created_at": utcnow(),
+    }
+    stored_image = Head(_images, image_row(image), "image_id")
 
-    def new_badge(slug: str) -> Badge:
-        badge = Badge(
-            system_id=scope.system.id,
-            issuer_id=scope.issuer.id if scope.issuer else None,
-            program_id=scope.program.id if scope.program else None,
+    def together(slug: str) -> Together:
+        return Together(
+            parent=_badges,
+            key="slug",
+            rows=[{**row, "slug": slug}],
+            returning=(),
+            children=_new_lists(data, slug),
+            head=stored_image,
         )
-        for field in SCALAR_FIELDS:
-            setattr(badge, field, getattr(data, field))
-        badge.slug = slug
-        badge.archived = bool(data.archived)
-        badge.image = image
-        badge.criteria = [criterion(item) for item in data.criteria]
-        badge.alignments = [alignment(item) for item in data.alignments]
-        badge.categories = [new_category(value) for value in data.categories]
-        badge.tags = [new_tag(value) for value in data.tags]
-        return badge
 
     if data.slug is None:
-        badge = await _insert_with_made_up_slug(session, new_badge, scope.system.id, data.name)
-    else:
-        badge = new_badge(data.slug)
-        await _ensure_free_slug(session, badge)
-        session.add(badge)
-        await _flush_or_conflict(session, badge)
-    return await reload(session, badge)
+        return await _insert_with_made_up_slug(session, together, scope.system.id, data.name)
+    try:
+        # A slug taken already is the unique constraint's to say: no look beforehand.
+        created = await insert_together(session, together(data.slug))
+    except IntegrityError:
+        raise _conflict_of(data.slug, data.name) from None
+    return created[data.slug].id, data.slug
+
+
+def _new_lists(data: BadgeCreate, slug: str) -> tuple[Children, ...]:
+    """The new badge's criteria, alignments, categories and tags, in the order given."""
+    criteria = [
+        {
+            "parent": slug,
+            "description": item.description,
+            "required": bool(item.required),
+            "note": item.note,
+        }
+        for item in data.criteria
+    ]
+    alignments = [
+        {"parent": slug, "name": item.name, "url": item.url, "description": item.description}
+        for item in data.alignments
+    ]
+    categories = [{"parent": slug, "value": value} for value in data.categories]
+    tags = [{"parent": slug, "value": value} for value in data.tags]
+    return (
+        Children(_criteria, "badge_id", criteria),
+        Children(_alignments, "badge_id", alignments),
+        Children(_categories, "badge_id", categories),
+        Children(_tags, "badge_id", tags),
+    )
 
 
 async def update(
-    session: AsyncSession, badge: Badge, data: BadgeUpdate, *, max_image_bytes: int
-) -> Badge:
-    """Apply the fields present in `data` to a fully loaded badge."""
+    session: AsyncSession, edited: dict[str, Any], data: BadgeUpdate, *, max_image_bytes: int
+) -> int:
+    """Apply the fields present in `data` to the badge `edited` (as `queries.EDITED_BADGE`
+    read it), with Core statements: the badge's UPDATE, then each given list's deletes,
+    edits and additions. Returns the badge's id."""
+    badge_id: int = edited["id"]
     given = data.model_fields_set
-    for field in SCALAR_FIELDS:
-        value = getattr(data, field)
-        if field in given and (value is not None or field in CLEARABLE_FIELDS):
-            setattr(badge, field, value)
-    if data.slug is not None:
-        await _ensure_free_slug(session, badge)
+    values: dict[str, Any] = {}
+    for name in SCALAR_FIELDS:
+        value = getattr(data, name)
+        if name in given and (value is not None or name in CLEARABLE_FIELDS):
+            values[name] = value
+    # Every list is checked before anything is written.
+    changes: list[tuple[Table, ListChange]] = []
+    if data.criteria is not None:
+        changes.append(
+            (_criteria, merge_by_id("criteria", edited["criteria"], data.criteria, criterion))
+        )
+    if data.alignments is not None:
+        merged = merge_by_id("alignments", edited["alignments"], data.alignments, alignment)
+        changes.append((_alignments, merged))
+    if data.categories is not None:
+        changes.append((_categories, merge_labels(edited["categories"], data.categories)))
+    if data.tags is not None:
+        changes.append((_tags, merge_labels(edited["tags"], data.tags)))
     image = await image_from_input(data.image, data.image_url, max_image_bytes)
     if image is not None:
-        badge.image = await replace_image(session, badge.image, image)
-    if data.criteria is not None:
-        badge.criteria = merge_by_id("criteria", badge.criteria, data.criteria, criterion)
-    if data.alignments is not None:
-        badge.alignments = merge_by_id("alignments", badge.alignments, data.alignments, alignment)
-    if data.categories is not None:
-        badge.categories = merge_labels(badge.categories, data.categories, new_category)
-    if data.tags is not None:
-        badge.tags = merge_labels(badge.tags, data.tags, new_tag)
-    await _flush_or_conflict(session, badge)
-    return await reload(session, badge)
+        session.add(image)
+        await session.flush()
+        values["image_id"] = image.id
+    if values:
+        try:
+            await session.execute(
+                update_rows(_badges).where(_badges.c.id == badge_id).values(**values)
+            )
+        except IntegrityError:
+            # Two badges of the system with one slug: the unique constraint said no.
+            slug, name = values.get("slug", edited["slug"]), values.get("name", edited["name"])
+            raise _conflict_of(slug, name) from None
+    if image is not None and edited["imageId"] is not None:
+        # Images are never shared between owners: the old one goes.
+        await session.execute(delete_rows(_images).where(_images.c.id == edited["imageId"]))
+    for table, change in changes:
+        await _apply(session, table, badge_id, change)
+    return badge_id
 
 
-async def delete(session: AsyncSession, badge: Badge) -> None:
-    """Delete the badge with its lists, claim codes and image."""
-    image = badge.image
-    await session.delete(badge)
-    if image is not None:
-        await session.delete(image)
-    await session.flush()
+async def _apply(session: AsyncSession, table: Table, badge_id: int, change: ListChange) -> None:
+    """One list's change: at most an UPDATE run for each edited row, an INSERT of the new
+    rows (in the order given, so that they show in that order) and a DELETE. The DELETE
+    comes last: SQLite would otherwise give a new row the id of the last one deleted."""
+    if change.edited:
+        names = [name for name in change.edited[0] if name != "id"]
+        edit = (
+            update_rows(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in names})
+        )
+        await session.execute(
+            edit,
+            [
+                {"row_id": row["id"], **{f"new_{name}": row[name] for name in names}}
+                for row in change.edited
+            ],
+        )
+    if change.added:
+        await session.execute(
+            insert(table), [{"badge_id": badge_id, **row} for row in change.added]
+        )
+    if change.deleted:
+        await session.execute(
+            delete_rows(table).where(table.c.badge_id == badge_id, table.c.id.in_(change.deleted))
+        )
+
+
+async def delete(session: AsyncSession, badge_id: int) -> None:
+    """Delete the badge with its image; the database deletes what hangs off it (its lists,
+    claim codes, instances, applications, the milestones it is the reward of)."""
+    image_id = select(_badges.c.image_id).where(_badges.c.id == badge_id).scalar_subquery()
+    await session.execute(delete_rows(_images).where(_images.c.id == image_id))
+    await session.execute(delete_rows(_badges).where(_badges.c.id == badge_id))
 
 
 async def _insert_with_made_up_slug(
-    session: AsyncSession, new_badge: Callable[[str], Badge], system_id: int, name: str
-) -> Badge:
+    session: AsyncSession, together: Callable[[str], Together], system_id: int, name: str
+) -> tuple[int, str]:
     # Each try in a SAVEPOINT: a failed INSERT aborts PostgreSQL's whole transaction
-    # otherwise, and rolling back to it drops the attempt's rows from the session.
+    # otherwise.
     tries = 0
     async for slug in made_up_slugs(session, system_id, name):
         tries += 1
-        badge = new_badge(slug)
         try:
             async with session.begin_nested():
-                session.add(badge)
-            return badge
+                created = await insert_together(session, together(slug))
+            return created[slug].id, slug
         except IntegrityError:
             if not await _slug_taken(session, system_id, slug):
                 raise _concurrent_change() from None
@@ -230,27 +254,10 @@ async def _slug_taken(
     return bool(await session.scalar(select(exists(clash))))
 
 
-async def _ensure_free_slug(session: AsyncSession, badge: Badge) -> None:
-    if await _slug_taken(session, badge.system_id, badge.slug, but=badge.id):
-        raise _conflict(badge)
-
-
-async def _flush_or_conflict(session: AsyncSession, badge: Badge) -> None:
-    # Built now: a failed flush expires `badge`, and reading it then would fail too.
-    conflict = _conflict(badge)
-    try:
-        await session.flush()
-    except IntegrityError:
-        # Two requests raced for the same slug; the unique constraint settled it.
-        raise conflict from None
-
-
 def _concurrent_change() -> Conflict:
     # Not the slug: another constraint, such as the badge's container deleted meanwhile.
     return Conflict("The badge conflicts with a change made at the same time: try again")
 
 
-def _conflict(badge: Badge) -> Conflict:
-    return Conflict(
-        "badge with that `slug` already exists", details={"slug": badge.slug, "name": badge.name}
-    )
+def _conflict_of(slug: str, name: str) -> Conflict:
+    return Conflict("badge with that `slug` already exists", details={"slug": slug, "name": name})

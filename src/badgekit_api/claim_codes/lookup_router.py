@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 
-from badgekit_api.badges.serializers import badge_read
-from badgekit_api.claim_codes import service as claim_code_service
-from badgekit_api.claim_codes.schemas import ClaimedBadgeEnvelope, ClaimedBadgeRead
-from badgekit_api.db.database import SessionDep
-from badgekit_api.http.urls import PublicUrlsDep
-from badgekit_api.scopes import CurrentScope
+from badgekit_api.claim_codes import queries
+from badgekit_api.claim_codes.schemas import ClaimedBadgeEnvelope
+from badgekit_api.errors import NotFound
+from badgekit_api.http.json_text import JsonText, JsonTextResponse, object_response
+from badgekit_api.scopes.start import StartedDep, reads
 
 router = APIRouter(prefix="/codes", tags=["claim codes"])
 
 
-@router.get("/{code}", response_model=ClaimedBadgeEnvelope)
+@router.get("/{code}", response_model=ClaimedBadgeEnvelope, response_class=JsonTextResponse)
+@reads(queries.CODE_LOOKUP)
 async def get_badge_of_code(
-    scope: CurrentScope,
-    session: SessionDep,
-    urls: PublicUrlsDep,
-    code: str = Path(description="The claim code"),
-) -> ClaimedBadgeEnvelope:
+    started: StartedDep, code: str = Path(description="The claim code")
+) -> Response:
     """The badge a code is for (the oldest, when several badges here have the code), with
     `claimed` telling whether the code is used up: a multi-use code never is."""
-    badge, claim_code = await claim_code_service.find_badge(session, scope, code)
-    used_up = claim_code.claimed and not claim_code.multiuse
-    shown = {**badge_read(badge, urls).model_dump(), "claimed": used_up}
-    return ClaimedBadgeEnvelope(badge=ClaimedBadgeRead.model_validate(shown))
+    assert started.row is not None
+    if started.row.badge is None:
+        raise NotFound(f"Could not find the request claim code: {code}")
+    return object_response({"badge": JsonText(started.row.badge)})

@@ -1,32 +1,42 @@
-"""Claim code queries and writes. The caller owns the transaction: these only flush.
+"""Claim code writes. The caller owns the transaction.
 
 Codes are unique per badge, as in the original: two badges may carry the same code, and
-`/systems/:s/codes/:code` then answers with the oldest of them (see `find_badge`). Codes
-the server makes up are free in the whole system, so that lookup finds them alone.
+`/systems/:s/codes/:code` then answers with the oldest of them (`queries.CODE_LOOKUP`).
+Codes the server makes up are free in the whole system, so that lookup finds them alone.
 Claiming is one conditional UPDATE, so when many requests claim one single-use code at
 once the database lets exactly one of them win.
+
+Writes are Core statements; what they answer is the code as `queries.py` shows it, read
+back in the write's own statement where the database has `RETURNING` for it.
 """
 
 from __future__ import annotations
 
 import secrets
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Select, exists, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.badges import service as badge_service
-from badgekit_api.badges.serializers import BADGE_LOAD_OPTIONS
+from badgekit_api.claim_codes.queries import CODES, code_by_id, code_document
+from badgekit_api.db.json_sql import as_text
 from badgekit_api.errors import CodeAlreadyUsed, Conflict, NotFound
-from badgekit_api.models import Badge, ClaimCode
-from badgekit_api.scopes import Scope
 from badgekit_api.scopes.containers import Identified
 
 # Lower-case letters and digits without the look-alikes 0/o, 1/l/i: easy to read out and type.
 RANDOM_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 RANDOM_GROUPS, RANDOM_GROUP_LENGTH = 3, 4  # `k7mq-3xzp-9dwa`: about 59 bits of entropy
 RANDOM_ATTEMPTS = 5
+
+_SHOWN = as_text(code_document()).label("claimCode")
+
+
+class CodeOwner(Identified, Protocol):
+    """What filing a code under a badge needs of the badge."""
+
+    @property
+    def system_id(self) -> int: ...
 
 
 def new_random_code() -> str:
@@ -36,63 +46,47 @@ def new_random_code() -> str:
     )
 
 
-def list_statement(badge: Badge) -> Select[ClaimCode]:
-    return select(ClaimCode).where(ClaimCode.badge_id == badge.id).order_by(ClaimCode.id)
-
-
-async def get(session: AsyncSession, badge: Badge, code: str) -> ClaimCode:
-    """One of the badge's codes; 404 otherwise."""
-    claim_code = await _find(session, badge, code)
-    if claim_code is None:
-        raise NotFound(f"Could not find the request claim code: {code}")
-    return claim_code
-
-
 async def create(
     session: AsyncSession,
-    badge: Badge,
+    badge: CodeOwner,
     code: str,
     *,
     claimed: bool = False,
     multiuse: bool = False,
     email: str | None = None,
-) -> ClaimCode:
-    """A new code for the badge; 409 when the badge already has this code."""
-    if await _find(session, badge, code) is not None:
-        raise _conflict(badge, code)
+) -> str:
+    """A new code for the badge, as JSON text; 409 when the badge already has this code
+    (the unique constraint says so: the request then rolls back whole)."""
     return await _insert(session, badge, code, claimed=claimed, multiuse=multiuse, email=email)
 
 
 async def create_random(
     session: AsyncSession,
-    badge: Badge,
+    badge: CodeOwner,
     *,
     claimed: bool = False,
     multiuse: bool = False,
     email: str | None = None,
-) -> ClaimCode:
-    """A new code made up by the server, unguessable and free in the badge's system."""
+) -> tuple[str, str]:
+    """A new code made up by the server, unguessable and free in the badge's system: the
+    code, and its JSON text."""
     for _ in range(RANDOM_ATTEMPTS):
         code = new_random_code()
         if not await _taken_in_system(session, badge.system_id, code):
-            return await _insert(
+            shown = await _insert(
                 session, badge, code, claimed=claimed, multiuse=multiuse, email=email
             )
+            return code, shown
     raise RuntimeError("no free random claim code in 5 draws of 2^59")
 
 
-async def delete(session: AsyncSession, badge: Badge, code: str) -> ClaimCode:
-    """Delete one of the badge's codes and return it; 404 otherwise."""
-    claim_code = await _find_or_404(session, badge, code)
-    await session.delete(claim_code)
-    await session.flush()
-    return claim_code
+async def delete_code(session: AsyncSession, code_id: int) -> None:
+    """Delete the code with this id (the request's start statement found it)."""
+    await session.execute(delete(CODES).where(CODES.c.id == code_id))
 
 
-async def claim(
-    session: AsyncSession, badge: Identified, code: str, email: str | None
-) -> ClaimCode:
-    """Mark the badge's code claimed by `email`, atomically.
+async def claim(session: AsyncSession, badge: Identified, code: str, email: str | None) -> str:
+    """Mark the badge's code claimed by `email`, atomically; the code, as JSON text.
 
     A single-use code is claimed once: the UPDATE only matches it while it is unclaimed,
     so of concurrent claims exactly one changes the row and the others get
@@ -102,115 +96,77 @@ async def claim(
     values: dict[str, Any] = {"claimed": True}
     if email is not None:
         values["email"] = email
+    named = (CODES.c.badge_id == badge.id, CODES.c.code == code)
     if session.get_bind().dialect.update_returning:
-        # One statement claims the code and reads it back; looking further is only needed
-        # to tell a used code from an unknown one.
-        won: ClaimCode | None = await session.scalar(
-            update(ClaimCode)
-            .where(ClaimCode.badge_id == badge.id, ClaimCode.code == code, _claimable())
-            .values(**values)
-            .returning(ClaimCode),
-            execution_options={"populate_existing": True},
+        # One statement claims the code and shows it; looking further is only needed to
+        # tell a used code from an unknown one.
+        won = await session.scalar(
+            update(CODES).where(*named, _claimable()).values(**values).returning(_SHOWN)
         )
         if won is not None:
-            return won
+            return str(won)
         await _find_or_404(session, badge, code)
         raise CodeAlreadyUsed.for_code(code)
-    claim_code = await _find_or_404(session, badge, code)
+    code_id = await _find_or_404(session, badge, code)
     result = cast(
         CursorResult[Any],
         await session.execute(
-            update(ClaimCode)
-            .where(ClaimCode.id == claim_code.id, _claimable())
-            .values(**values)
-            .execution_options(synchronize_session=False)
+            update(CODES).where(CODES.c.id == code_id, _claimable()).values(**values)
         ),
     )
     if result.rowcount != 1:
         raise CodeAlreadyUsed.for_code(code)
-    await session.refresh(claim_code)
-    return claim_code
+    return await code_by_id(session, code_id)
 
 
 def _claimable() -> ColumnElement[bool]:
     """A multi-use code, or a single-use one nobody has claimed yet."""
-    return or_(ClaimCode.multiuse.is_(True), ClaimCode.claimed.is_(False))
+    return or_(CODES.c.multiuse.is_(True), CODES.c.claimed.is_(False))
 
 
-async def find_badge(session: AsyncSession, scope: Scope, code: str) -> tuple[Badge, ClaimCode]:
-    """The badge (in the scope or below) that has this code, fully loaded, with the code.
-
-    When several badges there have it, the oldest (lowest id) answers: the original took
-    the first row its unique key `(code, badgeId)` gave, which is that one.
-    """
-    row = (
-        await session.execute(
-            select(Badge, ClaimCode)
-            .join(ClaimCode, ClaimCode.badge_id == Badge.id)
-            .options(*BADGE_LOAD_OPTIONS)
-            .where(
-                ClaimCode.system_id == scope.system.id,
-                ClaimCode.code == code,
-                badge_service.in_scope(scope),
-            )
-            .order_by(Badge.id)
-            .limit(1)
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"Could not find the request claim code: {code}")
-    return row[0], row[1]
-
-
-async def _find(session: AsyncSession, badge: Identified, code: str) -> ClaimCode | None:
-    return await session.scalar(
-        select(ClaimCode).where(ClaimCode.badge_id == badge.id, ClaimCode.code == code)
+async def _find_or_404(session: AsyncSession, badge: Identified, code: str) -> int:
+    code_id = await session.scalar(
+        select(CODES.c.id).where(CODES.c.badge_id == badge.id, CODES.c.code == code)
     )
-
-
-async def _find_or_404(session: AsyncSession, badge: Identified, code: str) -> ClaimCode:
-    claim_code = await _find(session, badge, code)
-    if claim_code is None:
+    if code_id is None:
         raise NotFound.for_field("claimCode", "code", code)
-    return claim_code
+    return int(code_id)
 
 
 async def _taken_in_system(session: AsyncSession, system_id: int, code: str) -> bool:
     taken = await session.scalar(
-        select(exists().where(ClaimCode.system_id == system_id, ClaimCode.code == code))
+        select(exists().where(CODES.c.system_id == system_id, CODES.c.code == code))
     )
     return bool(taken)
 
 
 async def _insert(
     session: AsyncSession,
-    badge: Badge,
+    badge: CodeOwner,
     code: str,
     *,
     claimed: bool,
     multiuse: bool,
     email: str | None,
-) -> ClaimCode:
-    claim_code = ClaimCode(
-        system_id=badge.system_id,
-        badge_id=badge.id,
-        code=code,
-        claimed=claimed,
-        multiuse=multiuse,
-        email=email,
-    )
-    session.add(claim_code)
-    # Built now: a failed flush expires `badge`, and reading it then would fail too.
-    conflict = _conflict(badge, code)
+) -> str:
+    row = {
+        "system_id": badge.system_id,
+        "badge_id": badge.id,
+        "code": code,
+        "claimed": claimed,
+        "multiuse": multiuse,
+        "email": email,
+    }
     try:
-        await session.flush()
+        shown = await session.scalar(insert(CODES).values(**row).returning(_SHOWN))
     except IntegrityError:
-        # Two requests raced for the same code; the unique constraint settled it.
-        raise conflict from None
-    return claim_code
+        # The badge has this code already (or two requests raced for it): the unique
+        # constraint settled it.
+        raise _conflict(badge, code) from None
+    return str(shown)
 
 
-def _conflict(badge: Badge, code: str) -> Conflict:
+def _conflict(badge: Identified, code: str) -> Conflict:
     return Conflict(
         "claimCode with that `code` already exists", details={"code": code, "badge": badge.slug}
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import typer
 
 from badgekit_api.cli.admin import consumers_app, systems_app
+from badgekit_api.cli.importing import import_original
+from badgekit_api.cli.portability import export, import_
 from badgekit_api.cli.server import migrate, serve
 from badgekit_api.cli.signed import request, token
 from badgekit_api.keys.cli import keys_app
@@ -26,3 +28,6 @@ app.add_typer(keys_app, name="keys")
 app.command()(worker)
 app.command()(token)
 app.command()(request)
+app.command()(export)
+app.command("import")(import_)
+app.command("import-original")(import_original)

@@ -34,20 +34,13 @@ def systems_create(
     from badgekit_api.containers import service as container_service
     from badgekit_api.containers.schemas import ContainerCreate
     from badgekit_api.http.body import validate
-    from badgekit_api.models import System
-    from badgekit_api.systems import service as system_service
 
     settings = load_settings()
     fields = {"slug": slug, "name": name, "url": url, "description": description, "email": email}
 
     async def create(session: AsyncSession) -> None:
-        await container_service.create(
-            session,
-            System(),
-            validate(ContainerCreate, fields),
-            kind="system",
-            siblings=system_service.ALL_SYSTEMS,
-            max_image_bytes=settings.max_image_bytes,
+        await container_service.create_container(
+            session, 0, validate(ContainerCreate, fields), max_image_bytes=settings.max_image_bytes
         )
 
     in_transaction(create, settings)

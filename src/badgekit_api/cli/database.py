@@ -92,7 +92,7 @@ def in_transaction(
     async def main() -> T:
         engine = create_engine(settings)
         try:
-            await _require_schema(engine, settings)
+            await require_schema(engine, settings)
             async with create_session_factory(engine, settings)() as session, session.begin():
                 return await work(session)
         finally:
@@ -101,7 +101,7 @@ def in_transaction(
     return run(main, settings)
 
 
-async def _require_schema(engine: AsyncEngine, settings: Settings) -> None:
+async def require_schema(engine: AsyncEngine, settings: Settings) -> None:
     async with engine.connect() as connection:
         migrated = await connection.run_sync(
             lambda sync: inspect(sync).has_table("alembic_version")

@@ -20,6 +20,9 @@ from sqlalchemy import Row, Select, Table, bindparam, column, func, insert, sele
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# The position of each unnested row, counted by `unnest ... WITH ORDINALITY`.
+ORDINAL = "ordinal"
+
 
 @dataclass(frozen=True, slots=True)
 class Children:
@@ -29,6 +32,16 @@ class Children:
     table: Table
     parent_column: str
     rows: Sequence[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """One row of `table` inserted first, whose new id every parent row takes in
+    `parent_column` (a new badge's image)."""
+
+    table: Table
+    row: dict[str, Any]
+    parent_column: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +55,7 @@ class Together:
     returning: Sequence[str]
     children: Sequence[Children] = field(default_factory=tuple)
     others: Sequence[tuple[Table, Sequence[dict[str, Any]]]] = field(default_factory=tuple)
+    head: Head | None = None
 
 
 async def insert_together(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
@@ -58,7 +72,13 @@ def _returned(write: Together) -> list[Any]:
 
 
 async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
-    inserted = await session.execute(insert(write.parent).returning(*_returned(write)), write.rows)
+    rows = write.rows
+    if write.head is not None:
+        head = write.head
+        new = insert(head.table).values(**head.row).returning(head.table.c.id)
+        head_id = (await session.execute(new)).scalar_one()
+        rows = [{**row, head.parent_column: head_id} for row in rows]
+    inserted = await session.execute(insert(write.parent).returning(*_returned(write)), rows)
     created = {row._mapping[write.key]: row for row in inserted}
     for children in write.children:
         if children.rows:
@@ -83,11 +103,14 @@ async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any,
     # the statement's text depends on which tables have rows, never on how many, so it is
     # compiled once and stays one prepared statement (a multi-row VALUES is neither).
     names = _column_names(write.rows)
-    new = (
-        insert(write.parent)
-        .from_select(names, _unnested(write.parent, names, write.rows, "new"))
-        .returning(*_returned(write))
-    )
+    chosen = _unnested(write.parent, names, write.rows, "new")
+    if write.head is not None:
+        # The head's INSERT ... RETURNING is a CTE of its own; every parent row takes its id.
+        head = write.head
+        first = insert(head.table).values(**head.row).returning(head.table.c.id).cte("head_row")
+        names = [*names, head.parent_column]
+        chosen = chosen.add_columns(select(first.c.id).scalar_subquery())
+    new = insert(write.parent).from_select(names, chosen).returning(*_returned(write))
     parents = new.cte("new_rows")
     ctes = []
     for number, children in enumerate(write.children):
@@ -118,6 +141,8 @@ def _unnested(
     rows: Sequence[dict[str, Any]],
     prefix: str,
     extra: Sequence[tuple[str, Any]] = (),
+    *,
+    numbered: bool = False,
 ) -> Select[Any]:
     """`rows` as a SELECT of `unnest` over one typed array parameter per column (`extra`:
     more (name, type) columns read from the rows, not inserted)."""
@@ -128,18 +153,28 @@ def _unnested(
     ]
     unnested = (
         func.unnest(*arrays)
-        .table_valued(*(column(name, kind) for name, kind in typed))
+        .table_valued(
+            *(column(name, kind) for name, kind in typed),
+            with_ordinality=ORDINAL if numbered else None,
+        )
         .render_derived(name=prefix)
     )
-    return select(*(unnested.c[name] for name, _ in typed))
+    ordinal = [unnested.c[ORDINAL]] if numbered else []
+    return select(*(unnested.c[name] for name, _ in typed), *ordinal)
 
 
 def _children_insert(children: Children, parents: Any, key: str, prefix: str) -> Any:
     table = children.table
     names = _column_names(children.rows)
     key_type = parents.c[key].type
-    given = _unnested(table, names, children.rows, prefix, extra=[("parent", key_type)]).subquery()
-    chosen = select(parents.c.id, *(given.c[name] for name in names)).select_from(
-        parents.join(given, parents.c[key] == given.c.parent)
+    given = _unnested(
+        table, names, children.rows, prefix, extra=[("parent", key_type)], numbered=True
+    ).subquery()
+    # In the order given: the join may reorder the rows, and ids follow the insert's order
+    # (a badge shows its criteria in id order).
+    chosen = (
+        select(parents.c.id, *(given.c[name] for name in names))
+        .select_from(parents.join(given, parents.c[key] == given.c.parent))
+        .order_by(given.c[ORDINAL])
     )
     return insert(table).from_select([children.parent_column, *names], chosen)

@@ -82,7 +82,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement, Grouping
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -212,7 +212,9 @@ def _json_value(value: Any) -> ColumnElement[Any]:
     if isinstance(expression.type, JsonDocument) or isinstance(kind, sqltypes.JSON):
         return _Embedded(expression)
     if isinstance(kind, Boolean):
-        return _JsonBoolean(expression)
+        # A compound condition in parentheses: `NOT a AND NOT b` would negate `a` alone.
+        plain = isinstance(expression, ColumnClause)
+        return _JsonBoolean(expression if plain else Grouping(expression))
     if isinstance(kind, DateTime) and not kind.timezone:
         return _JsonTimestamp(expression)
     if isinstance(kind, _REFUSED_TYPES):

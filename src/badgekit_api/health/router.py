@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from badgekit_api import __version__
+from badgekit_api.http.edge import FixedAnswer
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger(__name__)
@@ -25,6 +26,13 @@ class Health(BaseModel):
 async def ping() -> Health:
     """The server's name and version."""
     return Health(app=APP_NAME, version=__version__)
+
+
+def fixed_answers() -> dict[str, FixedAnswer]:
+    """`GET /` as the edge sends it without routing (`http/edge.py`): the route's answer,
+    made once (`tests/test_health.py` checks that the two are the same)."""
+    ping_answer = JSONResponse(Health(app=APP_NAME, version=__version__).model_dump())
+    return {"/": FixedAnswer.of(ping_answer)}
 
 
 @router.get(

@@ -13,8 +13,24 @@ from typing import Any
 
 import orjson
 from fastapi import Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import Row
+
+from badgekit_api.http.pagination import Page
 
 MEDIA_TYPE = "application/json"
+
+
+class JsonTextResponse(JSONResponse):
+    """A JSON body written beforehand (`object_response`), sent as it is. As a route's
+    `response_class` beside its `response_model`, it has OpenAPI document the model as the
+    route's `application/json` answer: FastAPI documents a model only for JSON response
+    classes, and a plain `Response` would leave the answer undescribed."""
+
+    def render(self, content: Any) -> bytes:
+        if not isinstance(content, bytes):
+            raise TypeError("JsonTextResponse sends JSON that is already encoded (bytes)")
+        return content
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,4 +51,16 @@ def object_response(
         encoded = value.text.encode() if isinstance(value, JsonText) else orjson.dumps(value)
         parts.append(orjson.dumps(name) + b":" + encoded)
     body = b"{" + b",".join(parts) + b"}"
-    return Response(body, status_code=status_code, headers=headers, media_type=MEDIA_TYPE)
+    return JsonTextResponse(body, status_code=status_code, headers=headers)
+
+
+def listing_members(
+    row: Row[Any], label: str, page: Page | None, **also: JsonText | Any
+) -> dict[str, JsonText | Any]:
+    """The members of a listing answer: the list's JSON text (the row's column `label`),
+    then `also` (say the badge the list belongs to) and, when paginated, `pageData` (with
+    the row's `total`)."""
+    members: dict[str, JsonText | Any] = {label: JsonText(getattr(row, label)), **also}
+    if page is not None:
+        members["pageData"] = {"page": page.page, "count": page.count, "total": row.total}
+    return members

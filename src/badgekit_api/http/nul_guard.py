@@ -1,4 +1,4 @@
-"""Refuse NUL characters in the URL before any route runs.
+"""Refuse NUL characters in the URL before any route runs (`http/edge.py` asks).
 
 PostgreSQL can neither store nor compare a text value holding NUL (U+0000): a slug, email
 or query value with `%00` in it would end in a database error, a 500. No BadgeKit value
@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import unquote_plus
 
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from badgekit_api.errors import ValidationFailed
 
@@ -24,22 +24,15 @@ def nul_in_url(scope: Scope) -> str | None:
     if NUL in scope.get("path", ""):
         return "path"
     query: bytes = scope.get("query_string", b"")
-    if b"\x00" in query or NUL in unquote_plus(query.decode("latin-1")):
+    if query and (b"\x00" in query or NUL in unquote_plus(query.decode("latin-1"))):
         return "query"
     return None
 
 
-class NulGuardMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        part = nul_in_url(scope) if scope["type"] == "http" else None
-        if part is None:
-            await self.app(scope, receive, send)
-            return
-        error = ValidationFailed.field(part, None, MESSAGE)
-        await JSONResponse(error.body(), status_code=error.status_code)(scope, receive, send)
+def nul_answer(part: str) -> JSONResponse:
+    """The 400 for a URL whose `part` holds a NUL."""
+    error = ValidationFailed.field(part, None, MESSAGE)
+    return JSONResponse(error.body(), status_code=error.status_code)
 
 
 def fields_with_nul(data: object, field: str = "") -> list[str]:

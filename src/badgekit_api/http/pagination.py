@@ -83,6 +83,13 @@ def _page(request: Request, page: str | None, count: str | None) -> Page | None:
     return Page(page_number, per_page)
 
 
+def page_bounds(request: Request) -> dict[str, int]:
+    """The `limit` and `offset` of the page the request asks for (none: the whole list),
+    the parameters of a listing built by `db/json_pages.py`."""
+    page = page_of(request)
+    return {} if page is None else {"limit": page.count, "offset": page.offset}
+
+
 def last_page(max_page_count: int) -> int:
     """The largest `page` accepted: its offset fits MAX_OFFSET even at the largest `count`."""
     return MAX_OFFSET // max_page_count + 1

@@ -6,20 +6,33 @@ and no cookies, so every answer there, errors included, carries
 `Access-Control-Allow-Origin: *`. A preflight (`OPTIONS` with
 `Access-Control-Request-Method`, answered by the router with `Allow`) also gets the
 methods of the path and the request headers it asked for. The signed API sends no CORS
-headers: a browser page has no business holding a BadgeKit secret.
+headers: a browser page has no business holding a BadgeKit secret. `http/edge.py` adds
+them as the answer starts.
 """
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from collections.abc import Iterable
+
+from starlette.types import Scope
 
 _PUBLIC_PREFIX = "/public/"
 # How long a browser may keep a preflight's answer: the public routes never change methods.
 PREFLIGHT_MAX_AGE_SECONDS = 86_400
+ANY_ORIGIN = (b"access-control-allow-origin", b"*")
+# The headers this module sets: they replace any of the same name the app sent.
+CORS_HEADER_NAMES = frozenset(
+    {
+        b"access-control-allow-origin",
+        b"access-control-allow-methods",
+        b"access-control-allow-headers",
+        b"access-control-max-age",
+    }
+)
+_MAX_AGE = (b"access-control-max-age", str(PREFLIGHT_MAX_AGE_SECONDS).encode("ascii"))
 
 
-def _is_public(scope: Scope) -> bool:
+def is_public(scope: Scope) -> bool:
     """Whether the path is below `/public/` (and not `/public` itself). A prefix test: every
     request passes here, and cutting the path into segments is not needed for the answer."""
     path: str = scope["path"]
@@ -29,29 +42,16 @@ def _is_public(scope: Scope) -> bool:
     return path.startswith(_PUBLIC_PREFIX)
 
 
-class PublicCorsMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_public(scope):
-            await self.app(scope, receive, send)
-            return
-        request_headers = Headers(scope=scope)
-        preflight = (
-            scope["method"] == "OPTIONS" and "access-control-request-method" in request_headers
-        )
-
-        async def send_with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Access-Control-Allow-Origin"] = "*"
-                if preflight and "allow" in headers:
-                    headers["Access-Control-Allow-Methods"] = headers["allow"]
-                    asked = request_headers.get("access-control-request-headers")
-                    if asked:
-                        headers["Access-Control-Allow-Headers"] = asked
-                    headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE_SECONDS)
-            await send(message)
-
-        await self.app(scope, receive, send_with_cors)
+def preflight_headers(
+    response_headers: Iterable[tuple[bytes, bytes]], asked_headers: bytes | None
+) -> list[tuple[bytes, bytes]]:
+    """What a preflight's answer adds to `Access-Control-Allow-Origin`: the path's methods
+    (from the router's `Allow`) and the request headers asked for; nothing without `Allow`."""
+    for name, value in response_headers:
+        if name == b"allow":
+            added = [(b"access-control-allow-methods", value)]
+            if asked_headers:
+                added.append((b"access-control-allow-headers", asked_headers))
+            added.append(_MAX_AGE)
+            return added
+    return []

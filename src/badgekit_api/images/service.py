@@ -21,6 +21,7 @@ from badgekit_api.models import (
     Program,
     System,
 )
+from badgekit_api.models.base import utcnow
 
 
 def new_image_slug() -> str:
@@ -52,6 +53,14 @@ async def image_from_upload(upload: UploadFile, max_bytes: int, field: str = "im
 
 def image_from_url(url: str) -> Image:
     return Image(slug=new_image_slug(), url=url)
+
+
+def image_row(image: Image) -> dict[str, Any]:
+    """The columns of a new (not yet stored) Image, for a Core insert."""
+    table = Image.__table__
+    row = {column.key: getattr(image, column.key) for column in table.columns if column.key != "id"}
+    row["created_at"] = utcnow()
+    return row
 
 
 def is_empty_upload(value: Any) -> bool:

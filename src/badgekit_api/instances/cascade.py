@@ -100,7 +100,7 @@ async def _completed_by(
         )
         .group_by(BadgeInstance.email)
     )
-    counts: dict[str, int] = dict(held.all())
+    counts = {email: count for email, count in held.all() if email is not None}
     return [email for email in earners if counts.get(email, 0) >= milestone.number_required]
 
 

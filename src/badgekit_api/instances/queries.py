@@ -16,9 +16,10 @@ from fastapi import Request
 from sqlalchemy import ColumnElement, Integer, String, Table, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.badges.queries import BADGES, badge_document
+from badgekit_api.badges.queries import BADGE_IN_URL, BADGES, badge_document, named_badge_id
+from badgekit_api.db.json_pages import json_list
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
-from badgekit_api.http.pagination import page_of
+from badgekit_api.http.pagination import page_bounds, page_of
 from badgekit_api.models import BadgeInstance, InstanceEvidence
 from badgekit_api.openbadges.links import V3_QUERY
 from badgekit_api.scopes.containers import ORIGIN, owned_by_named
@@ -104,6 +105,52 @@ class EarnerInstances(Reading):
 
 
 EARNER_INSTANCES = EarnerInstances()
+
+
+class BadgeInstances(Reading):
+    """The standing awards of the badge `{badge_slug}` (in the URL's container or below),
+    oldest first, the page that `page` and `count` ask for or all of them: `instances`
+    (JSON text), `badge_id` (NULL when the URL names no badge), `total` (when paged)."""
+
+    def variant(self, request: Request) -> Hashable:
+        return page_of(request) is not None
+
+    def params(self, request: Request, variant: Any) -> dict[str, Any]:
+        return page_bounds(request)
+
+    def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
+        badge_id = named_badge_id(depth)
+        standing = [INSTANCES.c.badge_id == badge_id, INSTANCES.c.live.is_(True)]
+        listed = json_list(INSTANCES, instance_document, standing, paged=variant, label="instances")
+        return [badge_id.label("badge_id"), *listed]
+
+
+BADGE_INSTANCES = BadgeInstances()
+
+
+class EarnersInstance(Reading):
+    """The standing award of the badge `{badge_slug}` to `{email}` (any case): `instance`
+    (JSON text) and `instance_id`, NULL when there is none; the badge as `BADGE_IN_URL`
+    reads it (`acting`, `badge`), for a route that acts on the award (revokes it)."""
+
+    def params(self, request: Request, variant: Any) -> dict[str, Any]:
+        return {"earner": request.path_params["email"].lower()}
+
+    def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
+        held = (
+            INSTANCES.c.badge_id == named_badge_id(depth),
+            INSTANCES.c.email == bindparam("earner"),
+            INSTANCES.c.live.is_(True),
+        )
+        shown = select(instance_document()).where(*held).scalar_subquery()
+        return [
+            *BADGE_IN_URL.columns(depth, variant),
+            as_text(shown).label("instance"),
+            select(INSTANCES.c.id).where(*held).scalar_subquery().label("instance_id"),
+        ]
+
+
+EARNERS_INSTANCE = EarnersInstance()
 
 _BY_IDS = (
     select(INSTANCES.c.id, as_text(instance_document()).label("instance"))

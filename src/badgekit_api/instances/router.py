@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy import Row
 
-from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeDep
-from badgekit_api.badges.queries import BADGE_IN_URL
+from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeSlug
+from badgekit_api.badges.queries import BADGE_IN_URL, acting_badge_of
 from badgekit_api.db.database import SessionDep
+from badgekit_api.errors import NotFound
 from badgekit_api.http.body import Body
-from badgekit_api.http.json_text import JsonText, object_response
-from badgekit_api.http.pagination import PageData, PageDep, fetch_page
+from badgekit_api.http.json_text import JsonText, JsonTextResponse, listing_members, object_response
+from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.instances import queries as instance_queries
 from badgekit_api.instances import service as instance_service
@@ -23,11 +25,9 @@ from badgekit_api.instances.schemas import (
     InstanceCreate,
     InstanceEnvelope,
     InstanceList,
-    InstanceRead,
     RevokeInput,
 )
-from badgekit_api.instances.serializers import instance_read
-from badgekit_api.scopes.start import StartedDep, reads
+from badgekit_api.scopes.start import Started, StartedDep, reads
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(tags=["instances"])
@@ -36,24 +36,33 @@ INSTANCES = "/badges/{badge_slug}/instances"
 EarnerEmail = Annotated[str, Path(description="The earner's email (any case)")]
 
 
-def _listing(shown: list[InstanceRead], page_data: PageData | None) -> InstanceList:
-    listing = InstanceList(instances=shown)
-    if page_data is not None:
-        # Set only when paginating: `pageData` is left out of the response otherwise.
-        listing.page_data = page_data
-    return listing
-
-
-@router.get(INSTANCES, response_model=InstanceList, response_model_exclude_unset=True)
+@router.get(INSTANCES, response_model=InstanceList, response_class=JsonTextResponse)
+@reads(instance_queries.BADGE_INSTANCES)
 async def list_badge_instances(
-    badge: BadgeDep, session: SessionDep, page: PageDep, urls: PublicUrlsDep
-) -> InstanceList:
+    started: StartedDep, badge_slug: BadgeSlug, page: PageDep
+) -> Response:
     """The badge's standing awards, oldest first (revoked ones are left out)."""
-    instances, page_data = await fetch_page(session, instance_service.list_statement(badge), page)
-    return _listing([instance_read(instance, urls) for instance in instances], page_data)
+    row = started.row
+    assert row is not None
+    if row.badge_id is None:
+        raise NotFound.for_field("badge", "slug", badge_slug)
+    return object_response(listing_members(row, "instances", page))
 
 
-@router.post(INSTANCES, response_model=InstanceChanged, status_code=201, response_class=Response)
+def _held(started: Started, badge_slug: str, email: str) -> Row[Any]:
+    """The start row of a route that `@reads(EARNERS_INSTANCE)`; 404 without the badge
+    or without the earner's standing award of it."""
+    row = started.row
+    acting_badge_of(row, badge_slug)
+    assert row is not None
+    if row.instance is None:
+        raise NotFound.for_field("badgeInstance", "email", email)
+    return row
+
+
+@router.post(
+    INSTANCES, response_model=InstanceChanged, status_code=201, response_class=JsonTextResponse
+)
 @reads(BADGE_IN_URL)
 async def create_instance(
     badge: ActingBadgeDep,
@@ -72,7 +81,7 @@ async def create_instance(
 
 
 @router.post(
-    f"{INSTANCES}/bulk", response_model=BulkIssued, status_code=201, response_class=Response
+    f"{INSTANCES}/bulk", response_model=BulkIssued, status_code=201, response_class=JsonTextResponse
 )
 @reads(BADGE_IN_URL)
 async def create_instances_in_bulk(
@@ -102,34 +111,40 @@ async def create_instances_in_bulk(
     )
 
 
-@router.get(f"{INSTANCES}/{{email}}", response_model=InstanceEnvelope)
-async def get_instance(
-    badge: BadgeDep, email: EarnerEmail, session: SessionDep, urls: PublicUrlsDep
-) -> InstanceEnvelope:
+@router.get(
+    f"{INSTANCES}/{{email}}", response_model=InstanceEnvelope, response_class=JsonTextResponse
+)
+@reads(instance_queries.EARNERS_INSTANCE)
+async def get_instance(started: StartedDep, badge_slug: BadgeSlug, email: EarnerEmail) -> Response:
     """The earner's standing award of this badge."""
-    instance = await instance_service.get(session, badge, email)
-    return InstanceEnvelope(instance=instance_read(instance, urls))
+    row = _held(started, badge_slug, email)
+    return object_response({"instance": JsonText(row.instance)})
 
 
-@router.delete(f"{INSTANCES}/{{email}}", response_model=InstanceChanged)
+@router.delete(
+    f"{INSTANCES}/{{email}}", response_model=InstanceChanged, response_class=JsonTextResponse
+)
+@reads(instance_queries.EARNERS_INSTANCE)
 async def revoke_instance(
-    badge: BadgeDep,
+    started: StartedDep,
+    badge_slug: BadgeSlug,
     email: EarnerEmail,
     session: SessionDep,
-    urls: PublicUrlsDep,
     reason: Annotated[
         str | None, Query(max_length=10_000, description="Why (also accepted in the body)")
     ] = None,
     data: RevokeInput = Body(RevokeInput),
-) -> InstanceChanged:
+) -> Response:
     """Revoke the earner's award: gone from listings, kept as a revoked assertion."""
-    instance = await instance_service.revoke(
-        session, badge, email, data.reason or reason or None, urls
+    row = _held(started, badge_slug, email)
+    badge = acting_badge_of(row, badge_slug)
+    await instance_service.revoke(
+        session, badge, row.instance_id, row.instance, data.reason or reason or None
     )
-    return InstanceChanged(status="deleted", instance=instance_read(instance, urls))
+    return object_response({"status": "deleted", "instance": JsonText(row.instance)})
 
 
-@router.get("/instances/{email}", response_model=InstanceList, response_class=Response)
+@router.get("/instances/{email}", response_model=InstanceList, response_class=JsonTextResponse)
 @reads(instance_queries.EARNER_INSTANCES)
 async def list_earner_instances(
     started: StartedDep,
@@ -137,9 +152,5 @@ async def list_earner_instances(
     page: PageDep,
 ) -> Response:
     """The earner's standing awards of badges in this container or below; `[]` if none."""
-    row = started.row
-    assert row is not None
-    members: dict[str, object] = {"instances": JsonText(row.instances)}
-    if page is not None:
-        members["pageData"] = {"page": page.page, "count": page.count, "total": row.total}
-    return object_response(members)
+    assert started.row is not None
+    return object_response(listing_members(started.row, "instances", page))

@@ -1,12 +1,13 @@
-"""Badge instance queries, awards and revocations. The caller owns the transaction."""
+"""Awards and revocations of badge instances. The caller owns the transaction; what they
+answer comes from the instances' read path (`queries.py`)."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, select, update
+import orjson
+from sqlalchemy import CursorResult, Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from badgekit_api.badges.queries import ActingBadge
 from badgekit_api.errors import NotFound, ValidationFailed
@@ -14,31 +15,11 @@ from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, Held
 from badgekit_api.instances.cascade import award_with_milestones
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
-from badgekit_api.instances.serializers import badge_payload
-from badgekit_api.models import Badge, BadgeInstance
+from badgekit_api.models import BadgeInstance
 from badgekit_api.models.base import utcnow
 from badgekit_api.webhooks import events, outbox
 
-
-def list_statement(badge: Badge) -> Select[BadgeInstance]:
-    """The badge's standing awards, oldest first. `badge` must be loaded for `badge_read`:
-    its instances then find it in the session instead of loading it all again."""
-    return (
-        select(BadgeInstance)
-        .options(selectinload(BadgeInstance.badge), selectinload(BadgeInstance.evidence))
-        .where(BadgeInstance.badge_id == badge.id, BadgeInstance.live.is_(True))
-        .order_by(BadgeInstance.id)
-    )
-
-
-async def get(session: AsyncSession, badge: Badge, email: str) -> BadgeInstance:
-    """The earner's standing award of the badge; 404 otherwise."""
-    instance = await session.scalar(
-        list_statement(badge).where(BadgeInstance.email == email.lower())
-    )
-    if instance is None:
-        raise NotFound.for_field("badgeInstance", "email", email)
-    return instance
+_instances: Table = BadgeInstance.__table__  # type: ignore[assignment]
 
 
 async def issue(
@@ -80,33 +61,27 @@ async def issue_bulk(
 
 
 async def revoke(
-    session: AsyncSession, badge: Badge, email: str, reason: str | None, urls: PublicUrls
-) -> BadgeInstance:
-    """Take the award back. The row stays (its assertion answers "revoked"), out of every
-    listing; the earner can be awarded the badge again. This update is also the award's
-    revocation bit in its profile's status list (`status_lists/entries.py`), set in this
-    same transaction."""
-    instance = await get(session, badge, email)
+    session: AsyncSession, badge: ActingBadge, instance_id: int, shown: str, reason: str | None
+) -> None:
+    """Take the award back (`shown`: its JSON text, as the request's start statement read
+    it). The row stays (its assertion answers "revoked"), out of every listing; the earner
+    can be awarded the badge again. This update is also the award's revocation bit in its
+    profile's status list (`status_lists/entries.py`), set in this same transaction."""
+    instance = orjson.loads(shown)
     result = cast(
         CursorResult[Any],
         await session.execute(
-            update(BadgeInstance)
-            .where(BadgeInstance.id == instance.id, BadgeInstance.live.is_(True))
+            update(_instances)
+            .where(_instances.c.id == instance_id, _instances.c.live.is_(True))
             .values(live=None, revoked_at=utcnow(), revocation_reason=reason)
-            .execution_options(synchronize_session=False)
         ),
     )
     if result.rowcount != 1:
         # A concurrent revocation got there first.
-        raise NotFound.for_field("badgeInstance", "email", email)
+        raise NotFound.for_field("badgeInstance", "email", instance["email"])
     await outbox.enqueue(
         session,
         system_id=badge.system_id,
         action=events.REVOKE,
-        payload=events.revoke(
-            uid=instance.slug,
-            badge=badge_payload(badge, urls),
-            email=instance.email,
-        ),
+        payload=events.revoke(uid=instance["slug"], badge=badge.shown(), email=instance["email"]),
     )
-    return instance

@@ -2,99 +2,104 @@
 
 from __future__ import annotations
 
+import orjson
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
+from badgekit_api.containers import queries
 from badgekit_api.containers import service as container_service
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
-from badgekit_api.containers.serializers import issuer_read
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
-from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.json_text import JsonText, object_response
+from badgekit_api.http.listing import page_response
+from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
-from badgekit_api.issuers import service as issuer_service
 from badgekit_api.issuers.schemas import IssuerChanged, IssuerEnvelope, IssuerList
-from badgekit_api.models import Issuer
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.scopes.scope import IssuerSlug
+from badgekit_api.scopes.start import Started, StartedDep, reads
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/issuers", tags=["issuers"])
+ISSUER = 1
 
 
-@router.get("", response_model=IssuerList, response_model_exclude_unset=True)
-async def list_issuers(
-    scope: CurrentScope, session: SessionDep, page: PageDep, urls: PublicUrlsDep
-) -> IssuerList:
+def _issuer(started: Started) -> str:
+    """The JSON text of the URL's issuer (its scope 404s when there is none)."""
+    assert started.row is not None and started.row.shown is not None
+    shown: str = started.row.shown
+    return shown
+
+
+@router.get("", response_model=IssuerList, response_class=JSONResponse)
+@reads(queries.ISSUER_PAGE)
+async def list_issuers(started: StartedDep, page: PageDep) -> Response:
     """The issuers of a system, each with its programs."""
-    statement = issuer_service.list_statement(scope.system)
-    issuers, page_data = await fetch_page(session, statement, page)
-    listing = IssuerList(issuers=[issuer_read(issuer, urls) for issuer in issuers])
-    if page_data is not None:
-        listing.pageData = page_data
-    return listing
+    return page_response("issuers", started.row, page)
 
 
-@router.post("", response_model=IssuerChanged, status_code=201)
+@router.post("", response_model=IssuerChanged, status_code=201, response_class=JSONResponse)
 async def create_issuer(
     scope: CurrentScope,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
     data: ContainerCreate = Body(ContainerCreate),
-) -> IssuerChanged:
+) -> Response:
     """Create an issuer in the system."""
-    issuer = await container_service.create(
+    issuer_id = await container_service.create_container(
         session,
-        Issuer(system_id=scope.system.id),
+        ISSUER,
         data,
-        kind="issuer",
-        siblings=issuer_service.in_system(scope.system),
+        parent_id=scope.system.id,
         max_image_bytes=settings.max_image_bytes,
     )
-    issuer = await issuer_service.get_tree(session, scope.system, issuer.slug)
-    response.headers["Location"] = f"/systems/{scope.system.slug}/issuers/{issuer.slug}"
-    return IssuerChanged(status="created", issuer=issuer_read(issuer, urls))
+    shown = await queries.container_by_id(session, ISSUER, issuer_id, urls.origin)
+    return object_response(
+        {"status": "created", "issuer": JsonText(shown)},
+        status_code=201,
+        headers={"Location": f"/systems/{scope.system.slug}/issuers/{data.slug}"},
+    )
 
 
-@router.get("/{issuer_slug}", response_model=IssuerEnvelope)
+@router.get("/{issuer_slug}", response_model=IssuerEnvelope, response_class=JSONResponse)
+@reads(queries.ONE_ISSUER)
 async def get_issuer(
-    issuer_slug: IssuerSlug, scope: CurrentScope, session: SessionDep, urls: PublicUrlsDep
-) -> IssuerEnvelope:
+    issuer_slug: IssuerSlug,  # noqa: ARG001 - the documented path parameter
+    started: StartedDep,
+) -> Response:
     """One issuer by its slug."""
-    issuer = await issuer_service.get_tree(session, scope.system, issuer_slug)
-    return IssuerEnvelope(issuer=issuer_read(issuer, urls))
+    return object_response({"issuer": JsonText(_issuer(started))})
 
 
-@router.put("/{issuer_slug}", response_model=IssuerChanged)
+@router.put("/{issuer_slug}", response_model=IssuerChanged, response_class=JSONResponse)
+@reads(queries.ONE_ISSUER)
 async def update_issuer(
-    issuer_slug: IssuerSlug,
-    scope: CurrentScope,
+    issuer_slug: IssuerSlug,  # noqa: ARG001 - the documented path parameter
+    started: StartedDep,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
     data: ContainerUpdate = Body(ContainerUpdate),
-) -> IssuerChanged:
+) -> Response:
     """Update the given fields of an issuer."""
-    issuer = await issuer_service.get_tree(session, scope.system, issuer_slug)
-    await container_service.update(
-        session,
-        issuer,
-        data,
-        kind="issuer",
-        siblings=issuer_service.in_system(scope.system),
-        max_image_bytes=settings.max_image_bytes,
+    current = orjson.loads(_issuer(started))
+    await container_service.update_container(
+        session, ISSUER, current, data, max_image_bytes=settings.max_image_bytes
     )
-    issuer = await issuer_service.get_tree(session, scope.system, issuer.slug)
-    return IssuerChanged(status="updated", issuer=issuer_read(issuer, urls))
+    shown = await queries.container_by_id(session, ISSUER, current["id"], urls.origin)
+    return object_response({"status": "updated", "issuer": JsonText(shown)})
 
 
-@router.delete("/{issuer_slug}", response_model=IssuerChanged)
+@router.delete("/{issuer_slug}", response_model=IssuerChanged, response_class=JSONResponse)
+@reads(queries.ONE_ISSUER)
 async def delete_issuer(
-    issuer_slug: IssuerSlug, scope: CurrentScope, session: SessionDep, urls: PublicUrlsDep
-) -> IssuerChanged:
+    issuer_slug: IssuerSlug,  # noqa: ARG001 - the documented path parameter
+    started: StartedDep,
+    session: SessionDep,
+) -> Response:
     """Delete an issuer and everything in it."""
-    issuer = await issuer_service.get_tree(session, scope.system, issuer_slug)
-    shown = issuer_read(issuer, urls)
-    await container_service.delete(session, issuer)
-    return IssuerChanged(status="deleted", issuer=shown)
+    shown = _issuer(started)
+    await container_service.delete_container(session, ISSUER, orjson.loads(shown)["id"])
+    return object_response({"status": "deleted", "issuer": JsonText(shown)})

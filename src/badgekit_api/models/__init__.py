@@ -12,6 +12,7 @@ from badgekit_api.models.claim_codes import ClaimCode
 from badgekit_api.models.consumers import Consumer
 from badgekit_api.models.containers import Issuer, Program, System
 from badgekit_api.models.images import Image
+from badgekit_api.models.imports import ImportedRow
 from badgekit_api.models.instances import BadgeInstance, InstanceEvidence
 from badgekit_api.models.keys import SigningKey
 from badgekit_api.models.milestones import Milestone, milestone_support_badges
@@ -40,6 +41,7 @@ __all__ = [
     "DeliveryStatus",
     "FailureCounter",
     "Image",
+    "ImportedRow",
     "Issuer",
     "Program",
     "System",

@@ -27,13 +27,18 @@ class BadgeInstance(IdMixin, CreatedMixin, Base):
 
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     badge_id: Mapped[int] = mapped_column(ForeignKey("badges.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
     issued_on: Mapped[datetime] = mapped_column(UTCDateTime())
     expires: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claim_code: Mapped[str | None] = mapped_column(String(255))
     comment: Mapped[str | None] = mapped_column(Text)
     # OB 2.0 recipients are hashed with a salt of their own per assertion.
     salt: Mapped[str] = mapped_column(String(64))
+    # The Open Badges 1.0 recipient (`sha256$...`) the award was published with when it
+    # cannot be worked out from `email`: an imported award whose original hashed the
+    # address exactly as it was stored, or an erased earner's tombstone (no email left).
+    # Otherwise None.
+    published_identity: Mapped[str | None] = mapped_column(String(80))
     live: Mapped[bool | None] = mapped_column(Boolean, default=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revocation_reason: Mapped[str | None] = mapped_column(Text)

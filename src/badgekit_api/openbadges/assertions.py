@@ -47,13 +47,19 @@ class AssertionFacts:
     image: BadgeImage | None = None
     badge: dict[str, Any] | None = None  # the badge's wire object, read for the badge page
     instance_id: int | None = None  # the row's id: its status list bit (`status_lists.entries`)
+    # An imported award's recipient as the original published it (`BadgeInstance`).
+    published_identity: str | None = None
 
 
 def assertion_v1(facts: AssertionFacts, urls: PublicUrls) -> dict[str, Any]:
     """The original's hosted assertion: unsalted recipient hash, unix-time dates."""
     document: dict[str, Any] = {
         "uid": facts.uid,
-        "recipient": {"identity": identity_hash(facts.email), "type": "email", "hashed": True},
+        "recipient": {
+            "identity": facts.published_identity or identity_hash(facts.email),
+            "type": "email",
+            "hashed": True,
+        },
         "badge": facts.badge_class_url,
         "verify": {"type": "hosted", "url": assertion_url(facts.uid, urls)},
         "issuedOn": unix_seconds(facts.issued_on),

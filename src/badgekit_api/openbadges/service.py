@@ -83,6 +83,7 @@ def _facts(uid: Any, *, with_badge: bool) -> ColumnElement[Any]:
         "uid": _instances.c.slug,
         "email": _instances.c.email,
         "salt": _instances.c.salt,
+        "publishedIdentity": _instances.c.published_identity,
         "issuedOn": _instances.c.issued_on,
         "expires": _instances.c.expires,
         "revoked": or_(_instances.c.revoked_at.is_not(None), _instances.c.live.is_(None)),
@@ -191,6 +192,7 @@ def assertion_facts(facts: dict[str, Any] | None, uid: str, urls: PublicUrls) ->
         image=image,
         badge=facts.get("badgeDocument"),
         instance_id=facts["id"],
+        published_identity=facts["publishedIdentity"],
     )
 
 

@@ -2,109 +2,106 @@
 
 from __future__ import annotations
 
+import orjson
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
+from badgekit_api.containers import queries
 from badgekit_api.containers import service as container_service
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
-from badgekit_api.containers.serializers import program_read
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
-from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.json_text import JsonText, object_response
+from badgekit_api.http.listing import page_response
+from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
-from badgekit_api.models import Program
-from badgekit_api.programs import service as program_service
 from badgekit_api.programs.schemas import ProgramChanged, ProgramEnvelope, ProgramList
-from badgekit_api.scopes import CurrentScope, Scope
-from badgekit_api.scopes.containers import Container
+from badgekit_api.scopes import CurrentScope
 from badgekit_api.scopes.scope import ProgramSlug
+from badgekit_api.scopes.start import Started, StartedDep, reads
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/programs", tags=["programs"])
+PROGRAM = 2
 
 
-def _issuer(scope: Scope) -> Container:
-    assert scope.issuer is not None, "programs are mounted under an issuer scope"
-    return scope.issuer
+def _program(started: Started) -> str:
+    """The JSON text of the URL's program (its scope 404s when there is none)."""
+    assert started.row is not None and started.row.shown is not None
+    shown: str = started.row.shown
+    return shown
 
 
-@router.get("", response_model=ProgramList, response_model_exclude_unset=True)
-async def list_programs(
-    scope: CurrentScope, session: SessionDep, page: PageDep, urls: PublicUrlsDep
-) -> ProgramList:
+@router.get("", response_model=ProgramList, response_class=JSONResponse)
+@reads(queries.PROGRAM_PAGE)
+async def list_programs(started: StartedDep, page: PageDep) -> Response:
     """The programs of an issuer."""
-    statement = program_service.list_statement(_issuer(scope))
-    programs, page_data = await fetch_page(session, statement, page)
-    listing = ProgramList(programs=[program_read(program, urls) for program in programs])
-    if page_data is not None:
-        listing.pageData = page_data
-    return listing
+    return page_response("programs", started.row, page)
 
 
-@router.post("", response_model=ProgramChanged, status_code=201)
+@router.post("", response_model=ProgramChanged, status_code=201, response_class=JSONResponse)
 async def create_program(
     scope: CurrentScope,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
     data: ContainerCreate = Body(ContainerCreate),
-) -> ProgramChanged:
+) -> Response:
     """Create a program in the issuer."""
-    issuer = _issuer(scope)
-    program = await container_service.create(
+    assert scope.issuer is not None, "programs are mounted under an issuer scope"
+    program_id = await container_service.create_container(
         session,
-        Program(issuer_id=issuer.id),
+        PROGRAM,
         data,
-        kind="program",
-        siblings=program_service.in_issuer(issuer),
+        parent_id=scope.issuer.id,
         max_image_bytes=settings.max_image_bytes,
     )
-    program = await program_service.get(session, issuer, program.slug)
-    response.headers["Location"] = (
-        f"/systems/{scope.system.slug}/issuers/{issuer.slug}/programs/{program.slug}"
+    shown = await queries.container_by_id(session, PROGRAM, program_id, urls.origin)
+    location = f"/systems/{scope.system.slug}/issuers/{scope.issuer.slug}/programs/{data.slug}"
+    return object_response(
+        {"status": "created", "program": JsonText(shown)},
+        status_code=201,
+        headers={"Location": location},
     )
-    return ProgramChanged(status="created", program=program_read(program, urls))
 
 
-@router.get("/{program_slug}", response_model=ProgramEnvelope)
+@router.get("/{program_slug}", response_model=ProgramEnvelope, response_class=JSONResponse)
+@reads(queries.ONE_PROGRAM)
 async def get_program(
-    program_slug: ProgramSlug, scope: CurrentScope, session: SessionDep, urls: PublicUrlsDep
-) -> ProgramEnvelope:
+    program_slug: ProgramSlug,  # noqa: ARG001 - the documented path parameter
+    started: StartedDep,
+) -> Response:
     """One program by its slug."""
-    program = await program_service.get(session, _issuer(scope), program_slug)
-    return ProgramEnvelope(program=program_read(program, urls))
+    return object_response({"program": JsonText(_program(started))})
 
 
-@router.put("/{program_slug}", response_model=ProgramChanged)
+@router.put("/{program_slug}", response_model=ProgramChanged, response_class=JSONResponse)
+@reads(queries.ONE_PROGRAM)
 async def update_program(
-    program_slug: ProgramSlug,
-    scope: CurrentScope,
+    program_slug: ProgramSlug,  # noqa: ARG001 - the documented path parameter
+    started: StartedDep,
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
     data: ContainerUpdate = Body(ContainerUpdate),
-) -> ProgramChanged:
+) -> Response:
     """Update the given fields of a program."""
-    issuer = _issuer(scope)
-    program = await program_service.get(session, issuer, program_slug)
-    await container_service.update(
-        session,
-        program,
-        data,
-        kind="program",
-        siblings=program_service.in_issuer(issuer),
-        max_image_bytes=settings.max_image_bytes,
+    current = orjson.loads(_program(started))
+    await container_service.update_container(
+        session, PROGRAM, current, data, max_image_bytes=settings.max_image_bytes
     )
-    program = await program_service.get(session, issuer, program.slug)
-    return ProgramChanged(status="updated", program=program_read(program, urls))
+    shown = await queries.container_by_id(session, PROGRAM, current["id"], urls.origin)
+    return object_response({"status": "updated", "program": JsonText(shown)})
 
 
-@router.delete("/{program_slug}", response_model=ProgramChanged)
+@router.delete("/{program_slug}", response_model=ProgramChanged, response_class=JSONResponse)
+@reads(queries.ONE_PROGRAM)
 async def delete_program(
-    program_slug: ProgramSlug, scope: CurrentScope, session: SessionDep, urls: PublicUrlsDep
-) -> ProgramChanged:
+    program_slug: ProgramSlug,  # noqa: ARG001 - the documented path parameter
+    started: StartedDep,
+    session: SessionDep,
+) -> Response:
     """Delete a program and everything in it."""
-    program = await program_service.get(session, _issuer(scope), program_slug)
-    shown = program_read(program, urls)
-    await container_service.delete(session, program)
-    return ProgramChanged(status="deleted", program=shown)
+    shown = _program(started)
+    await container_service.delete_container(session, PROGRAM, orjson.loads(shown)["id"])
+    return object_response({"status": "deleted", "program": JsonText(shown)})

@@ -1,26 +1,24 @@
-"""A review's items built from a request, each checked against the badge's criteria."""
+"""A review's items from a request, each checked against the badge's criteria."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from badgekit_api.badges.schemas import CriterionRead
 from badgekit_api.errors import ValidationFailed
-from badgekit_api.models import ReviewItem
 from badgekit_api.reviews.schemas import ReviewItemInput
 
 
 def review_items(
-    criteria: Sequence[CriterionRead], items: Sequence[ReviewItemInput]
-) -> list[ReviewItem]:
-    """New rows for `items`; each must name a different criterion of the badge (400 otherwise)."""
-    known = {criterion.id for criterion in criteria}
+    criteria: Collection[int], items: Sequence[ReviewItemInput]
+) -> list[dict[str, Any]]:
+    """The columns of new rows for `items` (no `review_id`); each must name a different
+    criterion of the badge (`criteria`: their ids), a 400 otherwise."""
     seen: set[int] = set()
     problems: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         field = f"reviewItems.{index}.criterionId"
-        if item.criterion_id not in known:
+        if item.criterion_id not in criteria:
             problems.append(
                 {
                     "field": field,
@@ -40,6 +38,6 @@ def review_items(
     if problems:
         raise ValidationFailed(problems)
     return [
-        ReviewItem(criterion_id=item.criterion_id, satisfied=item.satisfied, comment=item.comment)
+        {"criterion_id": item.criterion_id, "satisfied": item.satisfied, "comment": item.comment}
         for item in items
     ]

@@ -1,29 +1,35 @@
-"""The `review` webhook event, queued in the transaction that writes the review."""
+"""The `review` webhook event, queued in the transaction that writes the review: the
+application and the review as their read paths write them, and whether it approves."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.applications.serializers import application_read
-from badgekit_api.badges.serializers import badge_lists
-from badgekit_api.http.urls import PublicUrls
-from badgekit_api.models import Application, Review
 from badgekit_api.reviews.outcome import approves
-from badgekit_api.reviews.serializers import review_read
 from badgekit_api.webhooks import events, outbox
 
 
 async def notify_review(
-    session: AsyncSession, application: Application, review: Review, urls: PublicUrls
+    session: AsyncSession, application: str, review: str, webhook_ids: list[int]
 ) -> bool:
-    """Queue the event for the system's webhooks; returns whether the review approves."""
-    approved = approves(badge_lists(application.badge).criteria, review.items)
-    payload = events.review(
-        application=application_read(application, urls).model_dump(mode="json", by_alias=True),
-        review=review_read(review).model_dump(mode="json", by_alias=True),
-        approved=approved,
-    )
-    await outbox.enqueue(
-        session, system_id=application.badge.system_id, action=events.REVIEW, payload=payload
+    """Queue the event for the webhooks that hear of reviews (`webhook_ids`, the start
+    statement found them), with the JSON texts of the application and of its review;
+    returns whether the review approves."""
+    shown_application: dict[str, Any] = orjson.loads(application)
+    shown_review: dict[str, Any] = orjson.loads(review)
+    badge = shown_application["badge"]
+    criteria = [(criterion["id"], criterion["required"]) for criterion in badge["criteria"]]
+    satisfied = [item["criterionId"] for item in shown_review["reviewItems"] if item["satisfied"]]
+    approved = approves(criteria, satisfied)
+    payload = events.review(application=shown_application, review=shown_review, approved=approved)
+    await outbox.enqueue_many(
+        session,
+        system_id=badge["system"]["id"],
+        action=events.REVIEW,
+        payloads=[payload],
+        webhook_ids=webhook_ids,
     )
     return approved

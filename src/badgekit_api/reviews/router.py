@@ -1,17 +1,28 @@
-"""`.../badges/{badge}/applications/{application}/reviews`, at every container level."""
+"""`.../badges/{badge}/applications/{application}/reviews`, at every container level.
+
+Every answer is the review as `queries.py` writes it: reads find it in the request's start
+statement, writes read it back after changing its rows.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
-from badgekit_api.applications.dependencies import ApplicationDep
-from badgekit_api.badges.links import badge_path
+import orjson
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from badgekit_api.applications import queries as application_queries
+from badgekit_api.applications.dependencies import ApplicationSlug
+from badgekit_api.badges.dependencies import BadgeSlug
+from badgekit_api.badges.links import badge_path_of
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
-from badgekit_api.http.pagination import PageDep, fetch_page
-from badgekit_api.http.urls import PublicUrlsDep
+from badgekit_api.http.json_text import JsonText, object_response
+from badgekit_api.http.listing import page_response
+from badgekit_api.http.pagination import PageDep
+from badgekit_api.reviews import queries
 from badgekit_api.reviews import service as review_service
-from badgekit_api.reviews.dependencies import ReviewDep
 from badgekit_api.reviews.schemas import (
     ReviewChanged,
     ReviewCreate,
@@ -20,64 +31,100 @@ from badgekit_api.reviews.schemas import (
     ReviewList,
     ReviewUpdate,
 )
-from badgekit_api.reviews.serializers import review_read
+from badgekit_api.scopes.start import StartedDep, reads
 
 router = APIRouter(
     prefix="/badges/{badge_slug}/applications/{application_slug}/reviews", tags=["reviews"]
 )
+ReviewSlug = Annotated[str, Path(description="The review's slug")]
 
 
-@router.get("", response_model=ReviewList, response_model_exclude_unset=True)
-async def list_reviews(
-    application: ApplicationDep, session: SessionDep, page: PageDep
-) -> ReviewList:
-    """The application's reviews, oldest first."""
-    reviews, page_data = await fetch_page(session, review_service.list_statement(application), page)
-    listing = ReviewList(reviews=[review_read(review) for review in reviews])
-    if page_data is not None:
-        listing.page_data = page_data
-    return listing
-
-
-@router.post("", response_model=ReviewChanged, status_code=201)
-async def create_review(
-    application: ApplicationDep,
-    response: Response,
-    session: SessionDep,
-    urls: PublicUrlsDep,
-    data: ReviewCreate = Body(ReviewCreate),
-) -> ReviewChanged:
-    """Submit a review; the system's webhooks hear of it, with whether it approves."""
-    review = await review_service.create(session, application, data, urls)
-    response.headers["Location"] = (
-        f"{badge_path(application.badge)}/applications/{application.slug}/reviews/{review.slug}"
+def _location(application: str, slug: str) -> str:
+    """The new review's path, under its badge's own level."""
+    shown = orjson.loads(application)
+    badge = shown["badge"]
+    issuer, program = badge["issuer"], badge["program"]
+    path = badge_path_of(
+        badge["system"]["slug"],
+        issuer["slug"] if issuer else None,
+        program["slug"] if program else None,
+        badge["slug"],
     )
-    return ReviewChanged(status="created", review=review_read(review))
+    return f"{path}/applications/{shown['slug']}/reviews/{slug}"
 
 
-@router.get("/{review_slug}", response_model=ReviewEnvelope)
-async def get_review(review: ReviewDep) -> ReviewEnvelope:
-    """One of the application's reviews."""
-    return ReviewEnvelope(review=review_read(review))
+@router.get("", response_model=ReviewList, response_class=JSONResponse)
+@reads(queries.APPLICATION_REVIEWS)
+async def list_reviews(
+    badge_slug: BadgeSlug, application_slug: ApplicationSlug, started: StartedDep, page: PageDep
+) -> Response:
+    """The application's reviews, oldest first."""
+    queries.found_application_id(started.row, badge_slug, application_slug)
+    return page_response("reviews", started.row, page)
 
 
-@router.put("/{review_slug}", response_model=ReviewChanged)
-async def update_review(
-    application: ApplicationDep,
-    review: ReviewDep,
+@router.post("", response_model=ReviewChanged, status_code=201, response_class=JSONResponse)
+@reads(queries.REVIEW_TARGET)
+async def create_review(
+    badge_slug: BadgeSlug,
+    application_slug: ApplicationSlug,
+    started: StartedDep,
     session: SessionDep,
-    urls: PublicUrlsDep,
+    data: ReviewCreate = Body(ReviewCreate),
+) -> Response:
+    """Submit a review; the system's webhooks hear of it, with whether it approves."""
+    application = application_queries.found_application(started.row, badge_slug, application_slug)
+    webhooks = queries.webhook_ids(started.row)
+    slug, shown = await review_service.create(session, application, data, webhooks)
+    return object_response(
+        {"status": "created", "review": JsonText(shown)},
+        status_code=201,
+        headers={"Location": _location(application, slug)},
+    )
+
+
+@router.get("/{review_slug}", response_model=ReviewEnvelope, response_class=JSONResponse)
+@reads(queries.ONE_REVIEW)
+async def get_review(
+    review_slug: ReviewSlug,  # noqa: ARG001 - the documented path parameter
+    request: Request,
+    started: StartedDep,
+) -> Response:
+    """One of the application's reviews."""
+    _, review = queries.found_review(started.row, request.path_params)
+    return object_response({"review": JsonText(review)})
+
+
+@router.put("/{review_slug}", response_model=ReviewChanged, response_class=JSONResponse)
+@reads(queries.ONE_REVIEW)
+async def update_review(
+    review_slug: ReviewSlug,  # noqa: ARG001 - the documented path parameter
+    request: Request,
+    started: StartedDep,
+    session: SessionDep,
     data: ReviewUpdate = Body(ReviewUpdate),
-) -> ReviewChanged:
+) -> Response:
     """Update the given fields; absent ones (`reviewItems` too) are kept. The webhooks hear
     of the updated review as of a new one."""
-    review = await review_service.update(session, application, review, data, urls)
-    return ReviewChanged(status="updated", review=review_read(review))
+    application, review = queries.found_review(started.row, request.path_params)
+    review_id = orjson.loads(review)["id"]
+    webhooks = queries.webhook_ids(started.row)
+    shown = await review_service.update_review(session, application, review_id, data, webhooks)
+    return object_response({"status": "updated", "review": JsonText(shown)})
 
 
-@router.delete("/{review_slug}", response_model=ReviewDeleted)
-async def delete_review(review: ReviewDep, session: SessionDep) -> ReviewDeleted:
-    """Delete a review (no webhook event)."""
-    shown = review_read(review)
-    await review_service.delete(session, review)
-    return ReviewDeleted(status="deleted", badge=shown, review=shown)
+@router.delete("/{review_slug}", response_model=ReviewDeleted, response_class=JSONResponse)
+@reads(queries.ONE_REVIEW)
+async def delete_review(
+    review_slug: ReviewSlug,  # noqa: ARG001 - the documented path parameter
+    request: Request,
+    started: StartedDep,
+    session: SessionDep,
+) -> Response:
+    """Delete a review (no webhook event). The reference answers it under `badge`; the
+    same object is under `review` beside it."""
+    _, review = queries.found_review(started.row, request.path_params)
+    await review_service.delete_review(session, orjson.loads(review)["id"])
+    return object_response(
+        {"status": "deleted", "badge": JsonText(review), "review": JsonText(review)}
+    )

@@ -2,93 +2,96 @@
 
 from __future__ import annotations
 
+import orjson
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 
+from badgekit_api.containers import queries
 from badgekit_api.containers import service as container_service
 from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
-from badgekit_api.containers.serializers import system_read
 from badgekit_api.db.database import SessionDep
+from badgekit_api.errors import NotFound
 from badgekit_api.http.body import Body
-from badgekit_api.http.pagination import PageDep, fetch_page
+from badgekit_api.http.json_text import JsonText, object_response
+from badgekit_api.http.listing import page_response
+from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
-from badgekit_api.models import System
 from badgekit_api.scopes.scope import SystemSlug
+from badgekit_api.scopes.start import OutsideStartedDep, Started, reads
 from badgekit_api.settings_dep import SettingsDep
-from badgekit_api.systems import service as system_service
 from badgekit_api.systems.schemas import SystemChanged, SystemEnvelope, SystemList
 
 router = APIRouter(prefix="/systems", tags=["systems"])
+SYSTEM = 0
 
 
-@router.get("", response_model=SystemList, response_model_exclude_unset=True)
-async def list_systems(session: SessionDep, page: PageDep, urls: PublicUrlsDep) -> SystemList:
+def _system(started: Started, slug: str) -> str:
+    """The JSON text of the URL's system, as the start statement read it; 404 if none."""
+    assert started.row is not None
+    if started.row.system is None:
+        raise NotFound.for_field("system", "slug", slug)
+    shown: str = started.row.system
+    return shown
+
+
+@router.get("", response_model=SystemList, response_class=JSONResponse)
+@reads(queries.SYSTEM_PAGE)
+async def list_systems(started: OutsideStartedDep, page: PageDep) -> Response:
     """All systems, each with its issuers and their programs."""
-    systems, page_data = await fetch_page(session, system_service.list_statement(), page)
-    listing = SystemList(systems=[system_read(system, urls) for system in systems])
-    if page_data is not None:
-        listing.pageData = page_data
-    return listing
+    return page_response("systems", started.row, page)
 
 
-@router.post("", response_model=SystemChanged, status_code=201)
+@router.post("", response_model=SystemChanged, status_code=201, response_class=JSONResponse)
 async def create_system(
     settings: SettingsDep,
-    response: Response,
     session: SessionDep,
     urls: PublicUrlsDep,
     data: ContainerCreate = Body(ContainerCreate),
-) -> SystemChanged:
+) -> Response:
     """Create a system."""
-    system = await container_service.create(
-        session,
-        System(),
-        data,
-        kind="system",
-        siblings=system_service.ALL_SYSTEMS,
-        max_image_bytes=settings.max_image_bytes,
+    system_id = await container_service.create_container(
+        session, SYSTEM, data, max_image_bytes=settings.max_image_bytes
     )
-    system = await system_service.get_tree(session, system.slug)
-    response.headers["Location"] = f"/systems/{system.slug}"
-    return SystemChanged(status="created", system=system_read(system, urls))
+    shown = await queries.container_by_id(session, SYSTEM, system_id, urls.origin)
+    return object_response(
+        {"status": "created", "system": JsonText(shown)},
+        status_code=201,
+        headers={"Location": f"/systems/{data.slug}"},
+    )
 
 
-@router.get("/{system_slug}", response_model=SystemEnvelope)
-async def get_system(
-    system_slug: SystemSlug, session: SessionDep, urls: PublicUrlsDep
-) -> SystemEnvelope:
+@router.get("/{system_slug}", response_model=SystemEnvelope, response_class=JSONResponse)
+@reads(queries.ONE_SYSTEM)
+async def get_system(system_slug: SystemSlug, started: OutsideStartedDep) -> Response:
     """One system by its slug."""
-    system = await system_service.get_tree(session, system_slug)
-    return SystemEnvelope(system=system_read(system, urls))
+    return object_response({"system": JsonText(_system(started, system_slug))})
 
 
-@router.put("/{system_slug}", response_model=SystemChanged)
+@router.put("/{system_slug}", response_model=SystemChanged, response_class=JSONResponse)
+@reads(queries.ONE_SYSTEM)
 async def update_system(
     system_slug: SystemSlug,
+    started: OutsideStartedDep,
     settings: SettingsDep,
     session: SessionDep,
     urls: PublicUrlsDep,
     data: ContainerUpdate = Body(ContainerUpdate),
-) -> SystemChanged:
+) -> Response:
     """Update the given fields of a system."""
-    system = await system_service.get_tree(session, system_slug)
-    await container_service.update(
-        session,
-        system,
-        data,
-        kind="system",
-        siblings=system_service.ALL_SYSTEMS,
-        max_image_bytes=settings.max_image_bytes,
+    current = orjson.loads(_system(started, system_slug))
+    await container_service.update_container(
+        session, SYSTEM, current, data, max_image_bytes=settings.max_image_bytes
     )
-    system = await system_service.get_tree(session, system.slug)
-    return SystemChanged(status="updated", system=system_read(system, urls))
+    shown = await queries.container_by_id(session, SYSTEM, current["id"], urls.origin)
+    return object_response({"status": "updated", "system": JsonText(shown)})
 
 
-@router.delete("/{system_slug}", response_model=SystemChanged)
+@router.delete("/{system_slug}", response_model=SystemChanged, response_class=JSONResponse)
+@reads(queries.ONE_SYSTEM)
 async def delete_system(
-    system_slug: SystemSlug, session: SessionDep, urls: PublicUrlsDep
-) -> SystemChanged:
+    system_slug: SystemSlug, started: OutsideStartedDep, session: SessionDep
+) -> Response:
     """Delete a system and everything in it."""
-    system = await system_service.get_tree(session, system_slug)
-    shown = system_read(system, urls)
-    await container_service.delete(session, system)
-    return SystemChanged(status="deleted", system=shown)
+    shown = _system(started, system_slug)
+    await container_service.delete_container(session, SYSTEM, orjson.loads(shown)["id"])
+    return object_response({"status": "deleted", "system": JsonText(shown)})

@@ -1,0 +1,1 @@
+"""A system's whole content as JSON Lines and back: backups, and moving between databases."""
