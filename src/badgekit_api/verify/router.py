@@ -28,6 +28,7 @@ router = APIRouter(prefix="/public", tags=["open badges"])
 # image may be larger, but only the credential in it is canonicalised.
 MAX_VERIFY_BYTES = 2 * 1024 * 1024
 MAX_CREDENTIAL_CHARS = 128 * 1024
+BINARY = {"type": "string", "format": "binary"}
 BADGE_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 
 
@@ -44,12 +45,12 @@ BADGE_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
             "description": "The credential: JSON with its embedded proof, a compact VC-JWT "
             "(as text, or as a JSON string), or a PNG / SVG with either baked in",
             "content": {
-                "application/vc+ld+json": {},
-                "application/json": {},
-                "application/vc+jwt": {},
-                "text/plain": {},
-                "image/png": {},
-                "image/svg+xml": {},
+                "application/json": {"schema": {"type": "object", "additionalProperties": True}},
+                "application/vc+ld+json": {"schema": BINARY},
+                "application/vc+jwt": {"schema": BINARY},
+                "text/plain": {"schema": BINARY},
+                "image/png": {"schema": BINARY},
+                "image/svg+xml": {"schema": BINARY},
             },
         }
     },
