@@ -30,6 +30,7 @@ from badgekit_api.reviews.router import router as reviews_router
 from badgekit_api.scopes.start import public_start, signed_outside, signed_start
 from badgekit_api.status_lists.router import router as status_lists_router
 from badgekit_api.systems.router import router as systems_router
+from badgekit_api.verify.router import router as verify_router
 from badgekit_api.webhooks.router import router as webhooks_router
 
 SYSTEM = "/systems/{system_slug}"
@@ -57,7 +58,8 @@ LEVELS: tuple[tuple[str, list[APIRouter]], ...] = (
 
 def install_routes(target: APIRouter) -> None:
     """Every route of the API, mounted flat into `target` (see `routing.flat`)."""
-    for router in (health_router, images_router, public_badges_router, open_badges_router):
+    routers = (health_router, images_router, public_badges_router, open_badges_router)
+    for router in (*routers, verify_router):
         mount(target, router)
     for prefix, _ in LEVELS:
         # Each container's issuer profile, badge classes, DID document and status lists,

@@ -31,6 +31,7 @@ async def test_award_event_is_the_documented_message(
         "badge": instance["badge"],
         "email": "earner@example.org",
         "assertionUrl": instance["assertionUrl"],
+        "credentialUrl": instance["assertionUrl"] + "?v=3",
         "issuedOn": 1400094712,
         "comment": None,
     }

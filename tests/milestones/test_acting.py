@@ -88,6 +88,7 @@ async def test_milestone_award_event_names_the_primary_badge(
         "badge": primary["instance"]["badge"],
         "email": EARNER,
         "assertionUrl": primary["instance"]["assertionUrl"],
+        "credentialUrl": primary["instance"]["assertionUrl"] + "?v=3",
         "issuedOn": events[1]["issuedOn"],
         "comment": None,
     }

@@ -183,7 +183,7 @@ async def test_the_representation_follows_v_then_accept(
         assert response.json()["uid"] == instance.slug
 
 
-@pytest.mark.parametrize("value", ["3", "", "two", "1.0"])
+@pytest.mark.parametrize("value", ["4", "", "two", "1.0"])
 async def test_an_unknown_version_is_a_400(
     client: httpx.AsyncClient, anon: httpx.AsyncClient, value: str
 ) -> None:
@@ -196,7 +196,8 @@ async def test_an_unknown_version_is_a_400(
     assert response.json() == {
         "code": "InvalidParameter",
         "parameter": "v",
-        "message": "Invalid `v` parameter: use `1` (Open Badges 1.0) or `2` (Open Badges 2.0)",
+        "message": "Invalid `v` parameter: use `1` (Open Badges 1.0), `2` (Open Badges 2.0) "
+        "or `3` (Open Badges 3.0)",
     }
 
 

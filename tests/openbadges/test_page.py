@@ -100,6 +100,8 @@ async def test_the_page_shows_the_badge_and_its_award(
         "https://work.example.org/essay",
         f"{url}?v=1",
         f"{url}?v=2",
+        f"{url}?v=3",
+        f"{url}?v=3&format=jwt",
         f"{BASE}/public/systems/chicago/issuers/library/programs/readers/badges/reader",
         f"{url}.png",
     }

@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import hypothesis
@@ -311,6 +311,13 @@ async def _use_the_keys(http: httpx.AsyncClient, app: FastAPI) -> list[str]:
     """DID document, status list, rotation, status list again; returns both private keys."""
     assert (await http.get("/public/systems/chicago/did.json")).status_code == 200
     assert (await http.get("/public/systems/chicago/status/0")).status_code == 200
+    # An award's 3.0 credential in both forms, and the verifier reading it.
+    held = (await http.get(f"/systems/chicago/instances/{EMAILS[2]}")).json()["instances"][0]
+    for params in ({"v": "3"}, {"v": "3", "format": "jwt"}):
+        credential = await http.get(urlsplit(held["credentialUrl"]).path, params=params)
+        assert credential.status_code == 200, credential.text
+        checked = await http.post("/public/verify", content=credential.content)
+        assert checked.status_code == 200, checked.text
     first = await _current_private_key_forms(app)
     assert (await http.post("/systems/chicago/keys/rotate", json={})).status_code == 200
     assert (await http.get("/systems/chicago/keys")).status_code == 200

@@ -33,6 +33,7 @@ from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.locking import lock_badge
 from badgekit_api.models import BadgeInstance, InstanceEvidence, WebhookEvent
 from badgekit_api.models.base import utcnow
+from badgekit_api.openbadges.links import v3
 from badgekit_api.webhooks import events, outbox
 
 OnHolder = Literal["conflict", "skip"]
@@ -259,6 +260,7 @@ def _events(
                 assertion_url=assertion_url(row["slug"], urls),
                 issued_on=row["issued_on"],
                 comment=row["comment"],
+                credential_url=v3(assertion_url(row["slug"], urls)),
             )
             for row in rows
         ],

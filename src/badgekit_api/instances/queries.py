@@ -21,6 +21,7 @@ from badgekit_api.db.json_pages import json_list
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
 from badgekit_api.http.pagination import page_bounds, page_of
 from badgekit_api.models import BadgeInstance, InstanceEvidence
+from badgekit_api.openbadges.links import V3_QUERY
 from badgekit_api.scopes.containers import ORIGIN, owned_by_named
 from badgekit_api.scopes.start import Reading
 
@@ -48,12 +49,14 @@ def instance_document(instances: Any = INSTANCES) -> ColumnElement[Any]:
             "issuedOn": n.issued_on,
             "claimCode": n.claim_code,
             "assertionUrl": assertion_link(instances),
+            # Its Open Badges 3.0 credential (`openbadges.links.v3`).
+            "credentialUrl": assertion_link(instances) + literal(V3_QUERY, String),
             "badge": select(badge_document(badge))
             .where(badge.c.id == n.badge_id)
             .scalar_subquery(),
             "evidence": json_array_agg(
                 select(evidence).where(_evidence.c.instance_id == n.id),
-                order_by=_evidence.c.id,
+                order_by=(_evidence.c.position, _evidence.c.id),
             ),
             "comment": n.comment,
         }

@@ -152,6 +152,8 @@ class InstanceRead(WireModel):
     issued_on: Timestamp
     claim_code: str | None
     assertion_url: str
+    # Added: the award's Open Badges 3.0 credential (`?v=3` of the assertion URL).
+    credential_url: str
     badge: BadgeRead
     evidence: list[AwardEvidenceRead]
     comment: str | None

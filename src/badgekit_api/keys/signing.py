@@ -4,6 +4,7 @@ and the verification methods its DID document lists."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ class IssuerKey:
     private_key: PrivateKey
     public_jwk: dict[str, Any]
     public_multibase: str
+    created_at: datetime  # when the key was made: a stable `created` for the proofs it signs
 
     def __repr__(self) -> str:  # never the private key, in a log line or a traceback
         return f"IssuerKey({self.verification_method!r}, {self.algorithm!r})"
@@ -50,6 +52,7 @@ async def signing_key(
         private_key=store.stored_private_key(current, ref, encryption),
         public_jwk=current.public_jwk,
         public_multibase=current.public_multibase,
+        created_at=current.created_at,
     )
 
 

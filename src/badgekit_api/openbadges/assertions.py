@@ -46,6 +46,7 @@ class AssertionFacts:
     revoked_at: datetime | None = None
     image: BadgeImage | None = None
     badge: dict[str, Any] | None = None  # the badge's wire object, read for the badge page
+    instance_id: int | None = None  # the row's id: its status list bit (`status_lists.entries`)
     # An imported award's recipient as the original published it (`BadgeInstance`).
     published_identity: str | None = None
 

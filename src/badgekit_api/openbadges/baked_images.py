@@ -3,7 +3,8 @@
 Two forms, as the document links ask for them: the plain `.png` / `.svg` carries the
 assertion's URL, as the original baked it and as 1.0 documents link it; with `?v=2`
 (where 2.0 assertions link their image) it carries the 2.0 assertion's JSON itself, as
-the 2.0 baking specification says a hosted assertion is baked.
+the 2.0 baking specification says a hosted assertion is baked; with `?v=3` it carries the
+signed Open Badges 3.0 credential (its JSON with the embedded proof, or its VC-JWT).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from anyio import CapacityLimiter, to_thread
 from anyio.lowlevel import RunVar
@@ -23,6 +25,8 @@ from badgekit_api.openbadges import service
 from badgekit_api.openbadges.assertions import AssertionFacts, BadgeImage, assertion_v2
 from badgekit_api.openbadges.baking import BakingError, bake, stored_extension
 from badgekit_api.openbadges.links import v2
+from badgekit_api.openbadges.ob3.baking import credential_text
+from badgekit_api.openbadges.ob3.issuing import baked_credential_image
 
 
 class ImageNotBakeable(BadgeKitError):
@@ -47,11 +51,18 @@ class BakedImage:
     etag: str
     url: str  # the hosted assertion baked in
     assertion_json: str | None  # the 2.0 assertion itself, for the 2.0 form
+    credential: str | dict[str, Any] | None = None  # the signed 3.0 credential, for the 3.0 form
 
 
-def baked_image_of(facts: AssertionFacts, urls: PublicUrls, *, version_2: bool) -> BakedImage:
+def baked_image_of(
+    facts: AssertionFacts,
+    urls: PublicUrls,
+    *,
+    version_2: bool,
+    credential: str | dict[str, Any] | None = None,
+) -> BakedImage:
     """What baking this assertion's image gives (its type, validator and what goes in),
-    before baking it."""
+    before baking it: the 3.0 form when `credential` (signed) is given."""
     image = facts.image
     extension = stored_extension(image.url, image.mimetype) if image else None
     if image is None or extension is None:
@@ -64,8 +75,10 @@ def baked_image_of(facts: AssertionFacts, urls: PublicUrls, *, version_2: bool) 
         document = json.dumps(assertion_v2(facts, urls), separators=(",", ":"))
     # The bytes depend only on the stored image and what is baked into it.
     stamp = f"{image.sha256}\n{url}\n{document or ''}".encode()
+    if credential is not None:
+        stamp += f"\n3\n{credential_text(credential)}".encode()
     etag = f'"{hashlib.sha256(stamp).hexdigest()}"'
-    return BakedImage(extension, image.mimetype, etag, url, document)
+    return BakedImage(extension, image.mimetype, etag, url, document, credential)
 
 
 async def bake_image(session: AsyncSession, facts: AssertionFacts, baked: BakedImage) -> bytes:
@@ -74,6 +87,10 @@ async def bake_image(session: AsyncSession, facts: AssertionFacts, baked: BakedI
     assert image is not None
     data = await service.image_bytes(session, image.slug)
     try:
+        if baked.credential is not None:
+            return await to_thread.run_sync(
+                baked_credential_image, data, baked.mimetype, baked.credential, limiter=_limiter()
+            )
         return await to_thread.run_sync(
             bake, data, baked.mimetype, baked.url, baked.assertion_json, limiter=_limiter()
         )

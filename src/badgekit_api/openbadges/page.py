@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.openbadges.assertions import AssertionFacts
-from badgekit_api.openbadges.links import v2
+from badgekit_api.openbadges.links import v2, v3
 from badgekit_api.openbadges.profiles import organization
 from badgekit_api.scopes import Scope
 from badgekit_api.scopes.containers import Container
@@ -93,8 +93,13 @@ def render(facts: AssertionFacts, urls: PublicUrls, now: datetime | None = None)
     downloads = [
         Link("Open Badges 1.0 assertion (JSON)", f"{plain_url}?v=1"),
         Link("Open Badges 2.0 assertion (JSON-LD)", v2(plain_url)),
-        Link("Badge class (JSON)", facts.badge_class_url),
     ]
+    if not facts.revoked:
+        downloads += [
+            Link("Open Badges 3.0 credential (signed JSON-LD)", v3(plain_url)),
+            Link("Open Badges 3.0 credential (VC-JWT)", f"{v3(plain_url)}&format=jwt"),
+        ]
+    downloads.append(Link("Badge class (JSON)", facts.badge_class_url))
     baked = facts.baked_image_url
     if baked and not facts.revoked:
         downloads.append(Link(f"Baked badge image ({baked.rsplit('.', 1)[-1].upper()})", baked))
@@ -109,6 +114,7 @@ def render(facts: AssertionFacts, urls: PublicUrls, now: datetime | None = None)
         page_url=plain_url,
         json_ld_url=v2(plain_url),
         json_url=f"{plain_url}?v=1",
+        credential_url=v3(plain_url),
         status=status_of(facts, now or datetime.now(UTC)),
         badge=badge,
         image=badge["imageUrl"],

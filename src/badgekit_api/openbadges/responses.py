@@ -27,7 +27,20 @@ def document_response(
     negotiated: bool = True,
     request: Request | None = None,
 ) -> Response:
-    body = orjson.dumps(document)
+    return body_response(
+        orjson.dumps(document), media_type, status_code, negotiated=negotiated, request=request
+    )
+
+
+def body_response(
+    body: bytes,
+    media_type: str,
+    status_code: int = 200,
+    *,
+    negotiated: bool = True,
+    request: Request | None = None,
+) -> Response:
+    """`document_response` for a body already written (a VC-JWT, say)."""
     headers = dict(OPEN_TO_ALL)
     if negotiated:
         headers["Vary"] = "Accept"

@@ -28,7 +28,7 @@ from badgekit_api.models.base import utcnow
 from badgekit_api.openbadges.assertions import AssertionFacts, BadgeImage
 from badgekit_api.openbadges.baking import stored_extension
 from badgekit_api.openbadges.links import baked_image_url
-from badgekit_api.openbadges.negotiation import Version, choose
+from badgekit_api.openbadges.negotiation import Choice, Version, choose
 from badgekit_api.scopes import Scope
 from badgekit_api.scopes.start import Reading, start_statement
 
@@ -79,6 +79,7 @@ def _facts(uid: Any, *, with_badge: bool) -> ColumnElement[Any]:
     badge (`badges/queries.badge_document`)."""
     evidence = json_object({"url": _evidence.c.url, "narrative": _evidence.c.narrative})
     fields: dict[str, Any] = {
+        "id": _instances.c.id,
         "uid": _instances.c.slug,
         "email": _instances.c.email,
         "salt": _instances.c.salt,
@@ -98,7 +99,7 @@ def _facts(uid: Any, *, with_badge: bool) -> ColumnElement[Any]:
         "imageSha256": _image_table.c.sha256,
         "evidence": json_array_agg(
             select(evidence).where(_evidence.c.instance_id == _instances.c.id),
-            order_by=_evidence.c.id,
+            order_by=(_evidence.c.position, _evidence.c.id),
         ),
     }
     if with_badge:
@@ -118,18 +119,29 @@ def _facts(uid: Any, *, with_badge: bool) -> ColumnElement[Any]:
 
 
 class AssertionFactsReading(Reading):
-    """The assertion `{uid}` as `facts` (`_facts`): for a JSON document without its badge,
-    for the badge page with it."""
+    """The assertion `{uid}` as `facts` (`_facts`): for a 1.0 or 2.0 document without its
+    badge, for the badge page and the 3.0 credential (which embeds the achievement) with it."""
 
     def variant(self, request: Request) -> Hashable:
-        choice = choose(request.headers.get("accept"), request.query_params.get("v"), page=True)
-        return PAGE if choice.version is Version.PAGE else DOCUMENT
+        choice = choose_for(request)
+        return PAGE if choice.version in (Version.PAGE, Version.OB3) else DOCUMENT
 
     def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
         return [_facts(bindparam("uid"), with_badge=variant == PAGE).label("facts")]
 
 
 ASSERTION_FACTS = AssertionFactsReading()
+
+
+def choose_for(request: Request) -> Choice:
+    """The form of an assertion a request asks for (its `v`, `format` and `Accept`)."""
+    return choose(
+        request.headers.get("accept"),
+        request.query_params.get("v"),
+        page=True,
+        credential=True,
+        output_format=request.query_params.get("format"),
+    )
 
 
 class BakedImageFacts(Reading):
@@ -179,6 +191,7 @@ def assertion_facts(facts: dict[str, Any] | None, uid: str, urls: PublicUrls) ->
         evidence=tuple((item["url"], item["narrative"]) for item in facts["evidence"]),
         image=image,
         badge=facts.get("badgeDocument"),
+        instance_id=facts["id"],
         published_identity=facts["publishedIdentity"],
     )
 

@@ -23,9 +23,10 @@ def award(
     assertion_url: str,
     issued_on: datetime | int,
     comment: str | None = None,
+    credential_url: str | None = None,
 ) -> dict[str, Any]:
-    """A badge instance was created."""
-    return {
+    """A badge instance was created (`credentialUrl`: its Open Badges 3.0 credential)."""
+    payload = {
         "action": AWARD,
         "uid": uid,
         "badge": badge,
@@ -34,6 +35,9 @@ def award(
         "issuedOn": unix_seconds(issued_on),
         "comment": comment or None,
     }
+    if credential_url is not None:
+        payload["credentialUrl"] = credential_url
+    return payload
 
 
 def revoke(*, uid: str, badge: dict[str, Any], email: str) -> dict[str, Any]:

@@ -3,17 +3,15 @@ of the OB 3.0 AchievementCredential and against values computed here."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from jsonschema import Draft201909Validator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.openbadges.ob3.credential import achievement_type, open_badge_credential
+from badgekit_api.openbadges.ob3.schema_check import schema_errors
 from tests.factories.badges import create_badge
 from tests.factories.containers import create_tree
 from tests.openbadges.ob3.support import URLS, facts_of, status_entry
@@ -27,19 +25,8 @@ from tests.openbadges.support import (
     sha256_identity,
 )
 
-SCHEMA = json.loads(
-    (Path(__file__).parent / "schema" / "ob_v3p0_achievementcredential_schema.json").read_text()
-)
-VALIDATOR = Draft201909Validator(SCHEMA)
 EXPIRES = datetime(2030, 1, 1, tzinfo=UTC)
 ISSUER_DID = "did:web:badges.test:systems:chicago"
-
-
-def schema_errors(credential: dict[str, Any]) -> list[str]:
-    return [
-        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-        for error in VALIDATOR.iter_errors(credential)
-    ]
 
 
 @pytest.fixture
