@@ -20,13 +20,11 @@ def openbadgeslib_python() -> Path:
     return side_venv("openbadgeslib-venv", INSTALL_STEPS, check_import="openbadgeslib.ob3")
 
 
-def verify_with_openbadgeslib(
-    public_key_pem: str, issuer_did: str, cases: dict[str, dict[str, Any]]
-) -> dict[str, dict[str, dict[str, Any]]]:
-    """openbadgeslib's verdict on each case, with the pinned key and through the DID."""
-    request = {"public_key_pem": public_key_pem, "issuer_did": issuer_did, "cases": cases}
+def run_driver(driver: Path, request: dict[str, Any]) -> Any:
+    """Run one of the tests' openbadgeslib driver scripts in the side virtualenv: the
+    request as JSON on its stdin, its verdicts as JSON from its stdout."""
     done = subprocess.run(
-        [str(openbadgeslib_python()), str(DRIVER)],
+        [str(openbadgeslib_python()), str(driver)],
         input=json.dumps(request),
         capture_output=True,
         text=True,
@@ -34,5 +32,13 @@ def verify_with_openbadgeslib(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    verdicts: dict[str, dict[str, dict[str, Any]]] = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def verify_with_openbadgeslib(
+    public_key_pem: str, issuer_did: str, cases: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """openbadgeslib's verdict on each case, with the pinned key and through the DID."""
+    request = {"public_key_pem": public_key_pem, "issuer_did": issuer_did, "cases": cases}
+    verdicts: dict[str, dict[str, dict[str, Any]]] = run_driver(DRIVER, request)
     return verdicts

@@ -3,15 +3,13 @@ and by openbadgeslib with the key our DID document lists."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.keys.support import expected_did, public_prefix
-from tests.openbadges.ob3.independent import openbadgeslib_python
+from tests.openbadges.ob3.independent import run_driver
 from tests.openbadges.support import Award
 
 DRIVER = Path(__file__).with_name("openbadgeslib_driver.py")
@@ -80,16 +78,7 @@ async def openbadgeslib_verdicts(
         "files": await served_files(anon, level),
         "cases": cases,
     }
-    done = subprocess.run(
-        [str(openbadgeslib_python()), str(DRIVER)],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    verdicts: dict[str, dict[str, Any]] = json.loads(done.stdout)
+    verdicts: dict[str, dict[str, Any]] = run_driver(DRIVER, request)
     return verdicts
 
 
