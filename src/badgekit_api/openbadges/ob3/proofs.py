@@ -24,7 +24,6 @@ import jwt
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld import jsonld
 
 from badgekit_api.openbadges.ob3.contexts import document_loader
 from badgekit_api.openbadges.ob3.multibase import base58btc, from_base58btc
@@ -171,6 +170,10 @@ def canonical_nquads(document: dict[str, Any]) -> str:
 
     (pyld calls RDFC-1.0 by its earlier name URDNA2015; the output is the same.)
     """
+    # Imported on first use: pyld holds some 10 MiB, which a worker that never serves or
+    # checks a Data Integrity proof should not carry (a worker may use 150 MB).
+    from pyld import jsonld
+
     try:
         nquads: str = jsonld.normalize(
             copy.deepcopy(document),

@@ -9,15 +9,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft201909Validator
-
 SCHEMA_PATH = Path(__file__).with_name("schema") / "ob_v3p0_achievementcredential_schema.json"
 # Each error named once: a credential built to fail in every field must not make a long report.
 MAX_ERRORS = 10
 
 
 @cache
-def _validator() -> Draft201909Validator:
+def _validator() -> Any:
+    # Imported on first use, like pyld in proofs.py: only the verify endpoint needs it.
+    from jsonschema import Draft201909Validator
+
     return Draft201909Validator(json.loads(SCHEMA_PATH.read_text()))
 
 
