@@ -79,6 +79,13 @@ class InvalidParameter(BadgeKitError):
         super().__init__(message, parameter=parameter)
 
 
+class NotAcceptable(BadgeKitError):
+    """The resource exists but not in the form asked for (the message says which it has)."""
+
+    status_code = 406
+    code = "NotAcceptable"
+
+
 class Conflict(BadgeKitError):
     status_code = 409
     code = "ResourceConflict"

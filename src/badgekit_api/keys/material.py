@@ -9,17 +9,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from badgekit_api.openbadges.ob3.multibase import ED25519_PUB, P256_PUB, base58btc
+
 Algorithm = Literal["EdDSA", "ES256"]
 ALGORITHMS: tuple[Algorithm, ...] = ("EdDSA", "ES256")
 DEFAULT_ALGORITHM: Algorithm = "EdDSA"
 
 PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey
-
-# Multicodec prefixes (varint) of the public keys Multikey names.
-_ED25519_PUB = b"\xed\x01"
-_P256_PUB = b"\x80\x24"
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 def generate(algorithm: Algorithm) -> PrivateKey:
@@ -60,22 +57,13 @@ def public_jwk(key: PublicKey) -> dict[str, Any]:
     }
 
 
-def base58btc(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    digits = ""
-    while number:
-        number, remainder = divmod(number, 58)
-        digits = _B58[remainder] + digits
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
-
-
 def public_multibase(key: PublicKey) -> str:
     """The Multikey `publicKeyMultibase`: `z` + base58btc(multicodec prefix + key bytes),
     the compressed point for P-256 (Controlled Identifiers 1.0, section 2.2.2)."""
     if isinstance(key, Ed25519PublicKey):
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        return "z" + base58btc(_ED25519_PUB + raw)
+        return base58btc(ED25519_PUB + raw)
     point = key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
     )
-    return "z" + base58btc(_P256_PUB + point)
+    return base58btc(P256_PUB + point)

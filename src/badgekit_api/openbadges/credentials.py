@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from badgekit_api.errors import NotAcceptable
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.keys.signing import IssuerKey, signing_key
 from badgekit_api.openbadges.assertions import AssertionFacts
@@ -45,6 +46,12 @@ async def served_credential(
     )
     if as_jwt:
         return issuing.credential_jwt(facts, urls, key, status)
+    if key.algorithm != "EdDSA":
+        # eddsa-rdfc-2022 is an Ed25519 suite; a P-256 key signs the VC-JWT form only.
+        raise NotAcceptable(
+            "This issuer signs with an ES256 key, which makes no eddsa-rdfc-2022 proof: "
+            "ask for the VC-JWT (format=jwt, or Accept: application/vc+jwt)"
+        )
     return issuing.signed_credential(facts, urls, key, status, proof_created(facts, key))
 
 

@@ -13,7 +13,7 @@ import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.http.urls import PublicUrls
-from badgekit_api.openbadges.ob3.multibase import did_key_public_key, ed25519_from_multikey
+from badgekit_api.openbadges.ob3.multibase import did_key_public_key, public_key_from_multikey
 from badgekit_api.openbadges.ob3.proofs import ALGORITHMS, PublicKey
 from badgekit_api.status_lists import bitstring
 from badgekit_api.status_lists.entries import STATUS_PURPOSE
@@ -125,7 +125,7 @@ def _bitstring(encoded: str) -> bytes:
 def _key_of(method: dict[str, Any]) -> PublicKey | None:
     try:
         if method.get("type") == "Multikey":
-            return ed25519_from_multikey(str(method["publicKeyMultibase"]))
+            return public_key_from_multikey(str(method["publicKeyMultibase"]))
         if method.get("type") in ("JsonWebKey", "JsonWebKey2020"):
             key: PublicKey = jwt.PyJWK(method["publicKeyJwk"]).key
             return key

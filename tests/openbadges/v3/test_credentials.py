@@ -171,3 +171,23 @@ async def test_the_award_answer_links_the_credential_it_is(
 
     assert served.headers["content-type"] == VC_LD
     assert served.json()["id"] == credential_url
+
+
+async def test_an_es256_issuer_serves_its_credentials_as_vc_jwt(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    """eddsa-rdfc-2022 is an Ed25519 suite: under a P-256 key the Data Integrity form is a
+    clear 406 naming the VC-JWT, which that key signs, never a 500."""
+    rotated = await client.post("/systems/chicago/keys/rotate", json={"algorithm": "ES256"})
+    assert rotated.status_code == 200, rotated.text
+    badge = await create_badge_with_image(client, slug="reader")
+    awarded = await award(client, badge["slug"])
+    embedded = await anon.get(f"/public/assertions/{awarded.slug}", params={"v": "3"})
+    assert embedded.status_code == 406, embedded.text
+    assert embedded.json()["code"] == "NotAcceptable"
+    assert "format=jwt" in embedded.json()["message"]
+
+    token = await credential_jwt(anon, awarded)
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header["alg"] == "ES256"
+    assert (await verify(anon, token, VC_JWT))["byName"] == ALL_PASS

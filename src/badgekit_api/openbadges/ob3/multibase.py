@@ -3,13 +3,16 @@ write bytes, and the did:key of an Ed25519 public key."""
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _VALUES = {char: value for value, char in enumerate(ALPHABET)}
-# The multicodec prefix of an Ed25519 public key (0xed, as an unsigned varint).
+# The multicodec prefixes of an Ed25519 (0xed) and a P-256 (0x1200) public key, as
+# unsigned varints.
 ED25519_PUB = b"\xed\x01"
+P256_PUB = b"\x80\x24"
 
 
 def base58btc(data: bytes) -> str:
@@ -48,6 +51,15 @@ def ed25519_from_multikey(multikey: str) -> Ed25519PublicKey:
     if not data.startswith(ED25519_PUB) or len(data) != len(ED25519_PUB) + 32:
         raise ValueError("not an Ed25519 Multikey")
     return Ed25519PublicKey.from_public_bytes(data[len(ED25519_PUB) :])
+
+
+def public_key_from_multikey(multikey: str) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
+    """The key a Multikey `publicKeyMultibase` names: Ed25519, or P-256 as its compressed
+    point; ValueError for anything else."""
+    data = from_base58btc(multikey)
+    if data.startswith(P256_PUB) and len(data) == len(P256_PUB) + 33:
+        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), data[len(P256_PUB) :])
+    return ed25519_from_multikey(multikey)
 
 
 def did_key(public_key: Ed25519PublicKey) -> tuple[str, str]:
