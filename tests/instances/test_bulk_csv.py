@@ -15,6 +15,7 @@ from tests.factories.badges import LEVELS, create_badge
 from tests.factories.containers import create_tree
 from tests.factories.instances import (
     award,
+    create_milestone,
     event_payloads,
     instances_url,
     listen_to_events,
@@ -229,3 +230,26 @@ async def test_thousands_of_rows_cost_the_statements_of_a_few(
         assert len([s for s in few if "INSERT INTO badge_instances" not in s]) == len(
             [s for s in many if "INSERT INTO badge_instances" not in s]
         )
+
+
+async def test_a_csv_award_completes_milestones_as_the_json_form_does(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    support = await create_badge(client)
+    primary = await create_badge(client, slug="graduate", name="Graduate")
+    await create_milestone(client, primary, [support])
+
+    response = await post_csv(client, "email\nada@example.org\n")
+
+    assert response.status_code == 201, response.text
+    held = sorted((i.badge_id, i.email) for i in await stored_instances(app))
+    assert held == sorted([(support["id"], "ada@example.org"), (primary["id"], "ada@example.org")])
+
+
+async def test_the_openapi_document_shows_the_csv_form(anon: httpx.AsyncClient) -> None:
+    document = (await anon.get("/openapi.json")).json()
+    operation = document["paths"]["/systems/{system_slug}/badges/{badge_slug}/instances/bulk"]
+    content = operation["post"]["requestBody"]["content"]
+    assert "application/json" in content
+    assert content["text/csv"]["schema"]["type"] == "string"
+    assert "mode" in {parameter["name"] for parameter in operation["post"]["parameters"]}

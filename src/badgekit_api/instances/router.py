@@ -94,14 +94,16 @@ class _BulkBody(BodyDependency[BulkInstanceCreate]):
 
 
 _CSV_BODY = {
-    "description": (
-        "A header row naming `email` (required) and any of `issuedOn`, `expires`, `comment`,"
-        " `evidenceUrl`, `evidenceNarrative`; one earner a row (MAX_BULK_CSV_ROWS at most)."
-        " The answer has a result per row: `created`, `skipped` (the earner holds the badge:"
-        " its assertion) or `invalid` (with the reason); `?mode=all-or-nothing` makes one"
-        " invalid row a 400 that writes nothing."
-    ),
-    "schema": {"type": "string"},
+    "schema": {
+        "type": "string",
+        "description": (
+            "A header row naming `email` (required) and any of `issuedOn`, `expires`,"
+            " `comment`, `evidenceUrl`, `evidenceNarrative`; one earner a row"
+            " (MAX_BULK_CSV_ROWS at most). The answer has a result per row: `created`,"
+            " `skipped` (the earner holds the badge: its assertion) or `invalid` (with the"
+            " reason); `?mode=all-or-nothing` makes one invalid row a 400 that writes nothing."
+        ),
+    },
     "example": "email,issuedOn,comment\nada@example.org,2024-05-01,Summer camp\n",
 }
 BulkMode = Annotated[
