@@ -132,6 +132,23 @@ async def test_bad_rows_are_reported_and_the_good_ones_awarded(
     ]
 
 
+async def test_evidence_columns_are_checked_as_the_json_award_checks_evidence(
+    client: httpx.AsyncClient,
+) -> None:
+    await create_badge(client)
+    text = (
+        "email,evidenceUrl,evidenceNarrative\n"
+        "link@example.org,not a url,\n"
+        "story@example.org,,Told a story\n"
+    )
+    rows = by_row((await post_csv(client, text)).json())
+
+    assert rows[2]["status"] == "invalid" and rows[2]["reason"].startswith("evidenceUrl:")
+    assert rows[3]["status"] == "created"
+    shown = (await client.get(f"{instances_url()}/story@example.org")).json()["instance"]
+    assert shown["evidence"] == [{"url": None, "narrative": "Told a story"}]
+
+
 async def test_all_or_nothing_writes_nothing_when_a_row_is_bad(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
