@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 8 * 1024 * 1024
     max_page_count: int = 500
     max_bulk_emails: int = Field(default=1000, ge=1, description="Earners per bulk award")
+    max_bulk_csv_rows: int = Field(
+        default=50_000, ge=1, description="Rows of a bulk award sent as text/csv"
+    )
     max_application_evidence: int = Field(default=50, ge=0)
     # Per badge, and shown with it in every listing: 100,000 tags made a 3 MB badge. Real
     # badges carry a handful of each; a hundred leaves room and bounds a listing's weight.

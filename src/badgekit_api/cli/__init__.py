@@ -11,6 +11,7 @@ from __future__ import annotations
 import typer
 
 from badgekit_api.cli.admin import consumers_app, systems_app
+from badgekit_api.cli.award import award
 from badgekit_api.cli.importing import import_original
 from badgekit_api.cli.portability import export, import_
 from badgekit_api.cli.server import migrate, serve
@@ -31,3 +32,4 @@ app.command()(request)
 app.command()(export)
 app.command("import")(import_)
 app.command("import-original")(import_original)
+app.command()(award)

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy import Row
 
 from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeSlug
 from badgekit_api.badges.queries import BADGE_IN_URL, acting_badge_of
 from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotFound
-from badgekit_api.http.body import Body
+from badgekit_api.http.body import Body, BodyDependency
 from badgekit_api.http.json_text import JsonText, JsonTextResponse, listing_members, object_response
 from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.instances import queries as instance_queries
 from badgekit_api.instances import service as instance_service
+from badgekit_api.instances.csv_rows import CSV_MEDIA_TYPE, CsvAwards, read_csv
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import (
     BulkInstanceCreate,
@@ -28,6 +29,7 @@ from badgekit_api.instances.schemas import (
     RevokeInput,
 )
 from badgekit_api.scopes.start import Started, StartedDep, reads
+from badgekit_api.security.auth import read_body
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(tags=["instances"])
@@ -80,8 +82,42 @@ async def create_instance(
     )
 
 
+class _BulkBody(BodyDependency[BulkInstanceCreate]):
+    """The JSON (or form) body of a bulk award, or its `text/csv` form's checked rows."""
+
+    async def __call__(self, request: Request) -> BulkInstanceCreate | CsvAwards:  # type: ignore[override]
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type == CSV_MEDIA_TYPE:
+            settings = request.app.state.settings
+            return read_csv(await read_body(request), settings.max_bulk_csv_rows)
+        return await super().__call__(request)
+
+
+_CSV_BODY = {
+    "schema": {
+        "type": "string",
+        "description": (
+            "A header row naming `email` (required) and any of `issuedOn`, `expires`,"
+            " `comment`, `evidenceUrl`, `evidenceNarrative`; one earner a row"
+            " (MAX_BULK_CSV_ROWS at most). The answer has a result per row: `created`,"
+            " `skipped` (the earner holds the badge: its assertion) or `invalid` (with the"
+            " reason); `?mode=all-or-nothing` makes one invalid row a 400 that writes nothing."
+        ),
+    },
+    "example": "email,issuedOn,comment\nada@example.org,2024-05-01,Summer camp\n",
+}
+BulkMode = Annotated[
+    Literal["each-row", "all-or-nothing"],
+    Query(description="text/csv only: `all-or-nothing` rejects the file if one row is invalid"),
+]
+
+
 @router.post(
-    f"{INSTANCES}/bulk", response_model=BulkIssued, status_code=201, response_class=JsonTextResponse
+    f"{INSTANCES}/bulk",
+    response_model=BulkIssued,
+    status_code=201,
+    response_class=JsonTextResponse,
+    openapi_extra={"requestBody": {"content": {CSV_MEDIA_TYPE: _CSV_BODY}}},
 )
 @reads(BADGE_IN_URL)
 async def create_instances_in_bulk(
@@ -89,9 +125,19 @@ async def create_instances_in_bulk(
     session: SessionDep,
     settings: SettingsDep,
     urls: PublicUrlsDep,
-    data: BulkInstanceCreate = Body(BulkInstanceCreate),
+    mode: BulkMode = "each-row",
+    data: BulkInstanceCreate | CsvAwards = Depends(_BulkBody(BulkInstanceCreate)),
 ) -> Response:
-    """Award the badge to many earners in one transaction; those who hold it are skipped."""
+    """Award the badge to many earners in one transaction; those who hold it are skipped.
+    A `text/csv` body is one earner a row, each row reported on its own."""
+    if isinstance(data, CsvAwards):
+        results = await instance_service.issue_csv(
+            session, badge, data.rows, urls, all_or_nothing=mode == "all-or-nothing"
+        )
+        counts = dict.fromkeys(("created", "skipped", "invalid"), 0)
+        for result in results:
+            counts[result["status"]] += 1
+        return object_response({"status": "done", "counts": counts, "rows": results}, 201)
     awarded = await instance_service.issue_bulk(
         session, badge, data, urls, max_emails=settings.max_bulk_emails
     )

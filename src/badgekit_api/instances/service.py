@@ -14,6 +14,8 @@ from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, Held
 from badgekit_api.instances.cascade import award_with_milestones
+from badgekit_api.instances.csv_rows import CsvRow
+from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
 from badgekit_api.models import BadgeInstance
 from badgekit_api.models.base import utcnow
@@ -85,3 +87,53 @@ async def revoke(
         action=events.REVOKE,
         payload=events.revoke(uid=instance["slug"], badge=badge.shown(), email=instance["email"]),
     )
+
+
+# Grants per award call: each call's statements do not grow with its rows (one IN list
+# and one insert on PostgreSQL), and this many stay under every database's parameter cap.
+CSV_BATCH = 5000
+
+
+async def issue_csv(
+    session: AsyncSession,
+    badge: ActingBadge,
+    rows: list[CsvRow],
+    urls: PublicUrls,
+    *,
+    all_or_nothing: bool,
+) -> list[dict[str, Any]]:
+    """Award the badge to every valid row's earner; one result a row, in the file's order.
+    With `all_or_nothing`, one invalid row is a 400 naming every invalid row."""
+    invalid = [row for row in rows if row.grant is None]
+    if all_or_nothing and invalid:
+        raise ValidationFailed(
+            [{"field": "row", "value": row.row, "message": row.reason} for row in invalid],
+            f"{len(invalid)} of {len(rows)} rows are invalid: nothing was awarded",
+        )
+    grants = [row.grant for row in rows if row.grant is not None]
+    created: dict[str, Held] = {}
+    skipped: dict[str, Held] = {}
+    for start in range(0, len(grants), CSV_BATCH):
+        awarded = await award_with_milestones(
+            session, badge, grants[start : start + CSV_BATCH], urls, on_holder="skip"
+        )
+        created.update((held.email, held) for held in awarded.created)
+        skipped.update((held.email, held) for held in awarded.skipped)
+    return [_result(row, created, skipped, urls) for row in rows]
+
+
+def _result(
+    row: CsvRow, created: dict[str, Held], skipped: dict[str, Held], urls: PublicUrls
+) -> dict[str, Any]:
+    if row.grant is None:
+        return {"row": row.row, "email": row.email, "status": "invalid", "reason": row.reason}
+    held = created.get(row.grant.email)
+    status = "created" if held is not None else "skipped"
+    held = held or skipped[row.grant.email]
+    return {
+        "row": row.row,
+        "email": held.email,
+        "status": status,
+        "slug": held.slug,
+        "assertionUrl": assertion_url(held.slug, urls),
+    }

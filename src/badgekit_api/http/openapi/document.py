@@ -89,7 +89,11 @@ def complete(
     )
     for method, operation, traits in operations:
         if traits.body_model is not None:
-            operation["requestBody"] = bodies.request_body(traits.body_model)
+            # A route's `openapi_extra` may add other media types (the CSV form of a bulk
+            # award): kept beside the model's own.
+            extra = operation.get("requestBody", {}).get("content", {})
+            body = bodies.request_body(traits.body_model)
+            operation["requestBody"] = {**body, "content": {**body["content"], **extra}}
         _declare_path_parameters(operation, traits.path_params)
         parameters.type_query_parameters(operation, query)
         errors.add_error_responses(operation, traits, method)
