@@ -1,5 +1,5 @@
 """The original database the import tests read: built once per run in the local MariaDB
-(`h3_legacy`, or LEGACY_DATABASE_URL) from our own DDL and rows."""
+(a database of this run's own, or LEGACY_DATABASE_URL) from our own DDL and rows."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ from sqlalchemy.pool import NullPool
 from tests.importing.legacy_rows import ROWS
 from tests.importing.legacy_schema import TABLES, statements
 
+# A name of this process's own: CI runs the suite on PostgreSQL and on MariaDB side by
+# side, and both build (and drop) the original database in the same MariaDB server.
+LEGACY_NAME = f"badgekit_legacy_{os.getpid()}"
 LEGACY_URL = os.environ.get(
-    "LEGACY_DATABASE_URL", "mysql+asyncmy://root@127.0.0.1:3306/h3_legacy?charset=utf8mb4"
+    "LEGACY_DATABASE_URL", f"mysql+asyncmy://root@127.0.0.1:3306/{LEGACY_NAME}?charset=utf8mb4"
 )
 
 
@@ -61,3 +64,13 @@ async def legacy_url() -> AsyncIterator[str]:
     except (OperationalError, OSError) as error:
         pytest.skip(f"no MySQL/MariaDB for the original database at {LEGACY_URL}: {error}")
     yield LEGACY_URL
+    if "LEGACY_DATABASE_URL" not in os.environ:
+        await _drop_database(LEGACY_URL)
+
+
+async def _drop_database(url: str) -> None:
+    server, _, name = url.partition("?")[0].rpartition("/")
+    admin = create_async_engine(server + "/?charset=utf8mb4", poolclass=NullPool)
+    async with admin.connect() as connection:
+        await connection.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+    await admin.dispose()
