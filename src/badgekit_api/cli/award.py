@@ -14,15 +14,15 @@ from urllib.parse import quote
 
 import typer
 
-from badgekit_api.cli import environment
 from badgekit_api.cli.files import read_file
 from badgekit_api.cli.signed import (
-    DEFAULT_URL,
     KeyOption,
     SecretOption,
     TtlOption,
+    UrlOption,
     authorization,
     secret_for,
+    server_url,
 )
 
 CHUNK = 64 * 1024
@@ -48,10 +48,7 @@ def award(
     all_or_nothing: Annotated[
         bool, typer.Option("--all-or-nothing", help="Award nobody if one row is invalid")
     ] = False,
-    url: Annotated[
-        str | None,
-        typer.Option(help=f"The server (default: BADGEKIT_URL, else {DEFAULT_URL})"),
-    ] = None,
+    url: UrlOption = None,
     key: KeyOption = "master",
     secret: SecretOption = None,
     ttl: TtlOption = 300,
@@ -70,7 +67,7 @@ def award(
 
     from badgekit_api.cli import sending  # the HTTP client, only now that it is needed
 
-    target = sending.full_url(url or environment.setting("BADGEKIT_URL") or DEFAULT_URL, path)
+    target = sending.full_url(server_url(url), path)
     answer = _upload(target, path, content, key=key, secret=secret, ttl=ttl, timeout=timeout)
     if not answer.is_success:
         sending.show(answer)

@@ -28,6 +28,15 @@ SecretOption = Annotated[
     typer.Option(help="The key's secret; for `master`, MASTER_SECRET or `serve --dev`'s"),
 ]
 TtlOption = Annotated[int, typer.Option(help="Seconds until the token expires")]
+UrlOption = Annotated[
+    str | None,
+    typer.Option(help=f"The server (default: BADGEKIT_URL, else {DEFAULT_URL})"),
+]
+
+
+def server_url(url: str | None) -> str:
+    """The server a signed command talks to: --url, else BADGEKIT_URL, else the default."""
+    return url or environment.setting("BADGEKIT_URL") or DEFAULT_URL
 
 
 def secret_for(key: str, secret: str | None) -> str:
@@ -89,10 +98,7 @@ def request(
             "--file", "-F", help="Multipart part: name=@path for a file, name=value for text"
         ),
     ] = None,
-    url: Annotated[
-        str | None,
-        typer.Option(help=f"The server (default: BADGEKIT_URL, else {DEFAULT_URL})"),
-    ] = None,
+    url: UrlOption = None,
     key: KeyOption = "master",
     secret: SecretOption = None,
     ttl: TtlOption = 300,
@@ -114,7 +120,7 @@ def request(
     )
     answer = sending.send(
         method.upper(),
-        sending.full_url(url or environment.setting("BADGEKIT_URL") or DEFAULT_URL, path),
+        sending.full_url(server_url(url), path),
         body,
         sign=lambda signed_path, raw: authorization(
             method, signed_path, raw, key=key, secret=secret, ttl=ttl
