@@ -28,6 +28,14 @@ from badgekit_api.scopes.start import Reading
 TABLES: tuple[Table, Table, Table] = (SYSTEMS, ISSUERS, PROGRAMS)
 
 
+def shown_container(row: Any) -> str:
+    """The JSON text of the URL's innermost container as the start statement read it (under
+    `shown`; the scope has answered its 404 already when there is none)."""
+    assert row is not None and row.shown is not None
+    shown: str = row.shown
+    return shown
+
+
 def program_document(programs: Any = PROGRAMS) -> ColumnElement[Any]:
     return json_object(container_fields(programs))
 

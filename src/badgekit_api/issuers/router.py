@@ -18,18 +18,11 @@ from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.issuers.schemas import IssuerChanged, IssuerEnvelope, IssuerList
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.scopes.scope import IssuerSlug
-from badgekit_api.scopes.start import Started, StartedDep, reads
+from badgekit_api.scopes.start import StartedDep, reads
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/issuers", tags=["issuers"])
 ISSUER = 1
-
-
-def _issuer(started: Started) -> str:
-    """The JSON text of the URL's issuer (its scope 404s when there is none)."""
-    assert started.row is not None and started.row.shown is not None
-    shown: str = started.row.shown
-    return shown
 
 
 @router.get("", response_model=IssuerList, response_class=JSONResponse)
@@ -70,7 +63,7 @@ async def get_issuer(
     started: StartedDep,
 ) -> Response:
     """One issuer by its slug."""
-    return object_response({"issuer": JsonText(_issuer(started))})
+    return object_response({"issuer": JsonText(queries.shown_container(started.row))})
 
 
 @router.put("/{issuer_slug}", response_model=IssuerChanged, response_class=JSONResponse)
@@ -84,7 +77,7 @@ async def update_issuer(
     data: ContainerUpdate = Body(ContainerUpdate),
 ) -> Response:
     """Update the given fields of an issuer."""
-    current = orjson.loads(_issuer(started))
+    current = orjson.loads(queries.shown_container(started.row))
     await container_service.update_container(
         session, ISSUER, current, data, max_image_bytes=settings.max_image_bytes
     )
@@ -100,6 +93,6 @@ async def delete_issuer(
     session: SessionDep,
 ) -> Response:
     """Delete an issuer and everything in it."""
-    shown = _issuer(started)
+    shown = queries.shown_container(started.row)
     await container_service.delete_container(session, ISSUER, orjson.loads(shown)["id"])
     return object_response({"status": "deleted", "issuer": JsonText(shown)})

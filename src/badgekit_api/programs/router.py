@@ -18,18 +18,11 @@ from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.programs.schemas import ProgramChanged, ProgramEnvelope, ProgramList
 from badgekit_api.scopes import CurrentScope
 from badgekit_api.scopes.scope import ProgramSlug
-from badgekit_api.scopes.start import Started, StartedDep, reads
+from badgekit_api.scopes.start import StartedDep, reads
 from badgekit_api.settings_dep import SettingsDep
 
 router = APIRouter(prefix="/programs", tags=["programs"])
 PROGRAM = 2
-
-
-def _program(started: Started) -> str:
-    """The JSON text of the URL's program (its scope 404s when there is none)."""
-    assert started.row is not None and started.row.shown is not None
-    shown: str = started.row.shown
-    return shown
 
 
 @router.get("", response_model=ProgramList, response_class=JSONResponse)
@@ -72,7 +65,7 @@ async def get_program(
     started: StartedDep,
 ) -> Response:
     """One program by its slug."""
-    return object_response({"program": JsonText(_program(started))})
+    return object_response({"program": JsonText(queries.shown_container(started.row))})
 
 
 @router.put("/{program_slug}", response_model=ProgramChanged, response_class=JSONResponse)
@@ -86,7 +79,7 @@ async def update_program(
     data: ContainerUpdate = Body(ContainerUpdate),
 ) -> Response:
     """Update the given fields of a program."""
-    current = orjson.loads(_program(started))
+    current = orjson.loads(queries.shown_container(started.row))
     await container_service.update_container(
         session, PROGRAM, current, data, max_image_bytes=settings.max_image_bytes
     )
@@ -102,6 +95,6 @@ async def delete_program(
     session: SessionDep,
 ) -> Response:
     """Delete a program and everything in it."""
-    shown = _program(started)
+    shown = queries.shown_container(started.row)
     await container_service.delete_container(session, PROGRAM, orjson.loads(shown)["id"])
     return object_response({"status": "deleted", "program": JsonText(shown)})
