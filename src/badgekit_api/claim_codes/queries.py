@@ -16,8 +16,8 @@ from sqlalchemy import Boolean, ColumnElement, Table, and_, bindparam, not_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.queries import BADGES, badge_by_id, badge_document, named_badge_id
-from badgekit_api.db.json_pages import json_list
 from badgekit_api.db.json_sql import as_text, json_object
+from badgekit_api.db.listing import listed_documents
 from badgekit_api.http.pagination import page_bounds, page_of
 from badgekit_api.models import ClaimCode
 from badgekit_api.scopes.containers import container_id, owned_by_named
@@ -53,8 +53,8 @@ class BadgeCodes(Reading):
 
     def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
         badge_id = named_badge_id(depth)
-        codes = json_list(
-            CODES, code_document, [CODES.c.badge_id == badge_id], paged=variant, label="claimCodes"
+        codes = listed_documents(
+            CODES, [CODES.c.badge_id == badge_id], code_document, paged=variant, label="claimCodes"
         )
         return [badge_by_id(badge_id).label("badge"), *codes]
 

@@ -2,8 +2,8 @@
 that `page` and `count` ask for with its total, as columns of one statement.
 
 A listing's reading (`scopes/start.Reading`) gives these columns; `PagedReading` is the
-reading of a list that may be paged, and `http/listing.page_response` the answer made of
-its row.
+reading of a list that may be paged, and `http/json_text.page_response` the answer made
+of its row.
 """
 
 from __future__ import annotations

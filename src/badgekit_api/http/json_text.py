@@ -64,3 +64,8 @@ def listing_members(
     if page is not None:
         members["pageData"] = {"page": page.page, "count": page.count, "total": row.total}
     return members
+
+
+def page_response(name: str, row: Any, page: Page | None) -> Response:
+    """`{name: [...]}` from a `db/listing.listed_documents` row, with `pageData` when paged."""
+    return object_response(listing_members(row, name, page))

@@ -85,7 +85,7 @@ def _page(request: Request, page: str | None, count: str | None) -> Page | None:
 
 def page_bounds(request: Request) -> dict[str, int]:
     """The `limit` and `offset` of the page the request asks for (none: the whole list),
-    the parameters of a listing built by `db/json_pages.py`."""
+    the parameters of a listing built by `db/listing.listed_documents`."""
     page = page_of(request)
     return {} if page is None else {"limit": page.count, "offset": page.offset}
 

@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Integer, String, Table, bindparam, func, l
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.queries import BADGE_IN_URL, BADGES, badge_document, named_badge_id
-from badgekit_api.db.json_pages import json_list
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
+from badgekit_api.db.listing import listed_documents
 from badgekit_api.http.pagination import page_bounds, page_of
 from badgekit_api.models import BadgeInstance, InstanceEvidence
 from badgekit_api.openbadges.links import V3_QUERY
@@ -121,7 +121,9 @@ class BadgeInstances(Reading):
     def columns(self, depth: int, variant: Any) -> list[ColumnElement[Any]]:
         badge_id = named_badge_id(depth)
         standing = [INSTANCES.c.badge_id == badge_id, INSTANCES.c.live.is_(True)]
-        listed = json_list(INSTANCES, instance_document, standing, paged=variant, label="instances")
+        listed = listed_documents(
+            INSTANCES, standing, instance_document, paged=variant, label="instances"
+        )
         return [badge_id.label("badge_id"), *listed]
 
 

@@ -15,8 +15,7 @@ from fastapi.responses import JSONResponse
 
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
-from badgekit_api.http.json_text import JsonText, object_response
-from badgekit_api.http.listing import page_response
+from badgekit_api.http.json_text import JsonText, object_response, page_response
 from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.milestones import queries

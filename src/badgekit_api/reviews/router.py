@@ -18,8 +18,7 @@ from badgekit_api.badges.dependencies import BadgeSlug
 from badgekit_api.badges.links import badge_path_of
 from badgekit_api.db.database import SessionDep
 from badgekit_api.http.body import Body
-from badgekit_api.http.json_text import JsonText, object_response
-from badgekit_api.http.listing import page_response
+from badgekit_api.http.json_text import JsonText, object_response, page_response
 from badgekit_api.http.pagination import PageDep
 from badgekit_api.reviews import queries
 from badgekit_api.reviews import service as review_service

@@ -12,8 +12,7 @@ from badgekit_api.containers.schemas import ContainerCreate, ContainerUpdate
 from badgekit_api.db.database import SessionDep
 from badgekit_api.errors import NotFound
 from badgekit_api.http.body import Body
-from badgekit_api.http.json_text import JsonText, object_response
-from badgekit_api.http.listing import page_response
+from badgekit_api.http.json_text import JsonText, object_response, page_response
 from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.scopes.scope import SystemSlug
