@@ -329,7 +329,9 @@ async def profile(table: list[Row], probe_list: list[Probe], which: str, request
         await batch(row.app, probe.scope, count)
         profiler.disable()
         say(f"== {row.name}: {probe.name}, {count} requests")
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(
+            int(os.environ.get("PROFILE_LINES", "30"))
+        )
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:

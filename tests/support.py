@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine.default import CACHE_HIT
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from badgekit_api.db import driver
 from badgekit_api.security.signing import sign_request
 
 TEST_SECRET = "test-master-secret-that-is-long-enough-0123456789"
@@ -91,11 +92,19 @@ def count_queries(engine: AsyncEngine) -> Iterator[QueryCounter]:
                 if context.cache_hit is not CACHE_HIT:
                     counter.compiled.append(statement)
 
+    def record_on_driver(statement: str, compiled_now: bool) -> None:
+        # The start statements PostgreSQL runs on asyncpg directly (db/driver.py).
+        counter.statements.append(statement)
+        if compiled_now:
+            counter.compiled.append(statement)
+
     event.listen(engine.sync_engine, "before_cursor_execute", record)
+    driver.observers.append(record_on_driver)
     try:
         yield counter
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+        driver.observers.remove(record_on_driver)
 
 
 # What a user's shell would not have set: each CLI run below names what it uses.

@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine, settings)
+    app.state.read_session_factory = create_session_factory(engine, settings, autocommit=True)
     app.state.shared = build_shared_state(settings, app.state.session_factory)
     app.state.webhook_addresses = AddressPolicy.from_settings(settings)
     install_error_handlers(app)

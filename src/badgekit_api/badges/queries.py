@@ -324,7 +324,7 @@ _ACTING_BY_ID = select(
 
 def acting_badge_of(row: Any, slug: str) -> ActingBadge:
     """The `BADGE_IN_URL` badge of a start row; 404 if the URL names none."""
-    if row is None or "acting" not in row._fields:
+    if row is None or "acting" not in row._mapping:
         raise RuntimeError("a route that acts on its badge must declare @reads(BADGE_IN_URL)")
     if row.acting is None:
         raise NotFound.for_field("badge", "slug", slug)

@@ -115,9 +115,15 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_seconds: float) -> None:
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def create_session_factory(engine: AsyncEngine, settings: Settings | None = None) -> SessionFactory:
+def create_session_factory(
+    engine: AsyncEngine, settings: Settings | None = None, *, autocommit: bool = False
+) -> SessionFactory:
+    """Sessions on `engine`; with `autocommit`, sessions whose statements each commit on
+    their own (PostgreSQL's reads, `get_session`), on the same pool."""
     # Code that signs (keys/) reads the settings from its session: `keys/context.py`.
     info = {"settings": settings} if settings is not None else None
+    if autocommit:
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
 
 
@@ -135,6 +141,12 @@ async def write_transaction(session_factory: SessionFactory) -> AsyncIterator[As
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Yield the request's session; commit when the handler succeeds, roll back otherwise."""
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    if request.method in SAFE_METHODS and request.app.state.settings.is_postgresql:
+        # A read needs no transaction on PostgreSQL: under READ COMMITTED each statement
+        # reads its own snapshot anyway, so BEGIN and COMMIT are two round trips for
+        # nothing. Its session takes no connection until it runs a statement, and its
+        # start statement none of the session's (db/driver.py).
+        factory = request.app.state.read_session_factory
     # On SQLite the request reads beside the writers and takes the write turn at its first
     # write (sqlite_write_queue.py), so the auth check that runs first can still write its
     # own short transactions (failure counts, used token ids).
@@ -142,17 +154,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         if not request.app.state.settings.public_url:
             # The origin DIDs are made from when PUBLIC_URL is unset (keys/context.py).
             session.info["origin"] = f"{request.url.scheme}://{request.url.netloc}"
-        if request.method in SAFE_METHODS and request.app.state.settings.is_postgresql:
-            # A read needs no transaction on PostgreSQL: under READ COMMITTED each statement
-            # reads its own snapshot anyway, so BEGIN and COMMIT are two round trips for
-            # nothing.
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
         except BaseException:
             await session.rollback()
             raise
-        await session.commit()
+        if session.in_transaction():
+            await session.commit()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

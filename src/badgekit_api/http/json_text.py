@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 from fastapi import Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import Row
 
+from badgekit_api.db.driver import ResultRow
 from badgekit_api.http.pagination import Page
 
 MEDIA_TYPE = "application/json"
@@ -55,7 +55,7 @@ def object_response(
 
 
 def listing_members(
-    row: Row[Any], label: str, page: Page | None, **also: JsonText | Any
+    row: ResultRow, label: str, page: Page | None, **also: JsonText | Any
 ) -> dict[str, JsonText | Any]:
     """The members of a listing answer: the list's JSON text (the row's column `label`),
     then `also` (say the badge the list belongs to) and, when paginated, `pageData` (with

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from sqlalchemy import Row
 
 from badgekit_api.badges.dependencies import ActingBadgeDep, BadgeSlug
 from badgekit_api.badges.queries import BADGE_IN_URL, acting_badge_of
 from badgekit_api.db.database import SessionDep
+from badgekit_api.db.driver import ResultRow
 from badgekit_api.errors import NotFound
 from badgekit_api.http.body import Body, BodyDependency
 from badgekit_api.http.json_text import JsonText, JsonTextResponse, listing_members, object_response
@@ -51,7 +51,7 @@ async def list_badge_instances(
     return object_response(listing_members(row, "instances", page))
 
 
-def _held(started: Started, badge_slug: str, email: str) -> Row[Any]:
+def _held(started: Started, badge_slug: str, email: str) -> ResultRow:
     """The start row of a route that `@reads(EARNERS_INSTANCE)`; 404 without the badge
     or without the earner's standing award of it."""
     row = started.row

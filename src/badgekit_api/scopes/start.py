@@ -26,10 +26,11 @@ from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import Depends, Request
-from sqlalchemy import ColumnElement, Row, Select, bindparam, case, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.db.database import SessionDep
+from badgekit_api.db.driver import ResultRow, fetch_one
 from badgekit_api.db.json_sql import json_object
 from badgekit_api.errors import InvalidParameter, NotAuthorized, NotFound
 from badgekit_api.http.urls import origin_of
@@ -95,7 +96,7 @@ class Started:
 
     caller: auth.Caller | None
     scope: Scope | None
-    row: Row[Any] | None = field(default=None)
+    row: ResultRow | None = field(default=None)
 
 
 def _caller_column() -> ColumnElement[Any]:
@@ -152,7 +153,7 @@ def _params(request: Request, key: str | None, extra: Mapping[str, Any]) -> dict
 
 async def _run(
     request: Request, session: AsyncSession, depth: int, key: str | None
-) -> tuple[Row[Any] | None, InvalidParameter | None]:
+) -> tuple[ResultRow | None, InvalidParameter | None]:
     """The start statement's row, or, when the reading refuses the request's parameters,
     the row without it and the refusal (raised once the token has been checked: a request
     that is not signed learns nothing about its parameters)."""
@@ -166,11 +167,11 @@ async def _run(
     if statement is None:
         return None, refused
     extra = reading.params(request, variant) if reading is not None else {}
-    row: Row[Any] = (await session.execute(statement, _params(request, key, extra))).one()
+    row = await fetch_one(session, statement, _params(request, key, extra))
     return row, refused
 
 
-def _scope(row: Row[Any] | None, request: Request, depth: int) -> Scope | None:
+def _scope(row: ResultRow | None, request: Request, depth: int) -> Scope | None:
     """The scope in the row, or the 404 of its outermost missing container."""
     if depth < 0:
         return None

@@ -16,14 +16,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.config import Settings
 from badgekit_api.errors import NotAuthorized, PayloadTooLarge
 from badgekit_api.models.security import MAX_JTI_LENGTH
-from badgekit_api.security import signing
+from badgekit_api.security import signing, tokens
 from badgekit_api.security.ratelimit import FailureLimit
 from badgekit_api.security.shared_state import SharedState
 
@@ -81,9 +80,10 @@ def signed_path(request: Request) -> set[str]:
     return paths
 
 
-async def token_and_key(request: Request, session: AsyncSession) -> tuple[str, str]:
-    """The request's token and the key it names, read without a statement (the key's
-    secrets come with the request's start statement); a 403 (counted) if there is none."""
+async def token_and_key(request: Request, session: AsyncSession) -> tuple[tokens.Token, str]:
+    """The request's token, read once, and the key it names, read without a statement (the
+    key's secrets come with the request's start statement); a 403 (counted) if there is
+    none."""
     try:
         return _token_and_key(request)
     except NotAuthorized:
@@ -94,7 +94,7 @@ async def token_and_key(request: Request, session: AsyncSession) -> tuple[str, s
 async def check_signed(
     request: Request,
     session: AsyncSession,
-    token: str,
+    token: tokens.Token,
     key: str,
     consumer: dict[str, Any] | None,
 ) -> Caller:
@@ -134,17 +134,15 @@ async def _count_failure(request: Request, session: AsyncSession) -> None:
     await shared.limiter.count_failure((limit, client_address(request)))
 
 
-def _token_and_key(request: Request) -> tuple[str, str]:
-    token = _token(request)
+def _token_and_key(request: Request) -> tuple[tokens.Token, str]:
     try:
         # One parse for both: the key names the secret the signature is checked with.
-        parsed = jwt.decode_complete(token, options={"verify_signature": False})
-        jwt_header, unverified = parsed["header"], parsed["payload"]
-    except jwt.PyJWTError:
+        token = tokens.parse(_token(request))
+    except tokens.TokenError:
         raise NotAuthorized("Token is not a valid JWT") from None
-    if jwt_header.get("alg") != signing.ALGORITHM:
+    if token.header.get("alg") != signing.ALGORITHM:
         raise NotAuthorized("Token must be signed with HS256")
-    key = unverified.get("key")
+    key = token.claims.get("key")
     if not isinstance(key, str) or not key:
         raise NotAuthorized("Token has no `key` claim")
     return token, key
@@ -182,20 +180,19 @@ def _secrets_for(
     return Caller(key=key, system_slug=consumer["system"]), secrets
 
 
-def _decode(token: str, secrets: list[str]) -> dict[str, Any]:
+def _decode(token: tokens.Token, secrets: list[str]) -> dict[str, Any]:
     """The verified claims, trying each secret the key has (two while it is rotated)."""
-    for secret in secrets:
-        try:
-            return signing.verify(token, secret)
-        except jwt.InvalidSignatureError:
-            continue
-        except jwt.ExpiredSignatureError:
-            raise NotAuthorized("Token has expired") from None
-        except jwt.ImmatureSignatureError:
-            raise NotAuthorized("Token is not valid yet (`iat` or `nbf` in the future)") from None
-        except jwt.PyJWTError as exc:
-            raise NotAuthorized(f"Token is invalid: {exc}") from None
-    raise NotAuthorized("Token signature is invalid")
+    if not any(tokens.signed_with(token, secret) for secret in secrets):
+        raise NotAuthorized("Token signature is invalid")
+    try:
+        tokens.check_times(token.claims)
+    except tokens.Expired:
+        raise NotAuthorized("Token has expired") from None
+    except tokens.NotYetValid:
+        raise NotAuthorized("Token is not valid yet (`iat` or `nbf` in the future)") from None
+    except tokens.TokenError as exc:
+        raise NotAuthorized(f"Token is invalid: {exc}") from None
+    return token.claims
 
 
 def _number(claims: dict[str, Any], name: str) -> float | None:

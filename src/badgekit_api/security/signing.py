@@ -8,6 +8,8 @@ from typing import Any
 
 import jwt
 
+from badgekit_api.security import tokens
+
 ALGORITHM = "HS256"
 _HEADER = re.compile(r'^\s*JWT\s+token\s*=\s*"?([A-Za-z0-9_\-\.=]+)"?\s*$')
 
@@ -53,13 +55,12 @@ def token_from_header(value: str) -> str | None:
 
 
 def verify(token: str, secret: str) -> dict[str, Any]:
-    """Check the HS256 signature (and `exp`, `iat`, `nbf` when present); raise a PyJWT error
-    otherwise. The signature is checked first, so only InvalidSignatureError means that
-    `secret` is not the one the token was signed with."""
-    claims: dict[str, Any] = jwt.decode(
-        token,
-        secret,
-        algorithms=[ALGORITHM],
-        options={"require": [], "verify_aud": False, "verify_iss": False},
-    )
-    return claims
+    """The claims of an HS256 token signed with `secret` whose `exp`, `iat` and `nbf` hold;
+    `tokens.TokenError` otherwise (`tokens.BadSignature` for another secret's token)."""
+    parsed = tokens.parse(token)
+    if parsed.header.get("alg") != ALGORITHM:
+        raise tokens.TokenError(f"The token is not signed with {ALGORITHM}")
+    if not tokens.signed_with(parsed, secret):
+        raise tokens.BadSignature("Signature verification failed")
+    tokens.check_times(parsed.claims)
+    return parsed.claims

@@ -1,0 +1,193 @@
+"""The request's start statement on PostgreSQL, run on asyncpg directly.
+
+SQLAlchemy's execution of one statement costs 0.15-0.3 ms of CPU here (the session's
+connection, the execution context, the greenlet bridge, the result object) where asyncpg
+alone costs about 0.08 ms, and a read is one statement (docs/performance.md, *Issue 16*).
+The statement is still the one SQLAlchemy construct each query module builds, compiled
+once for the dialect; what is skipped is the per-execution machinery. The parameters are
+bound with the compiled statement's own processors, the text runs on the asyncpg
+connection (whose statement cache prepares it once per connection), and the row comes back
+keyed by the statement's labels, through the columns' own result processors: the values
+SQLAlchemy would have given. On SQLite and MariaDB (whose drivers gain little from this)
+the statement goes through the session as before.
+
+A read outside any transaction (a PostgreSQL GET runs in autocommit, `database.py`) takes
+a connection from the engine's pool just for its statement; a request that has begun its
+transaction runs it on the session's connection (before the driver's lazy `BEGIN`: under
+READ COMMITTED a statement sees the same rows either side of it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Dialect, Row
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.sql import Select
+from sqlalchemy.util import greenlet_spawn
+
+
+class ResultRow(Protocol):
+    """A row by label: SQLAlchemy's `Row`, or a `DriverRow`."""
+
+    @property
+    def _mapping(self) -> Mapping[Any, Any]: ...
+
+    def __getattr__(self, name: str) -> Any: ...
+
+
+class DriverRow:
+    """A row read on the driver, read as SQLAlchemy's `Row` is: `row.label`, `row._mapping`."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, mapping: dict[str, Any]) -> None:
+        self._mapping = mapping
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._mapping[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# Called with each statement's text run here, and whether it was compiled just now: the
+# statement counts (tests/support.py) see these beside SQLAlchemy's `before_cursor_execute`.
+StatementObserver = Callable[[str, bool], None]
+observers: list[StatementObserver] = []
+
+_Processor = Callable[[Any], Any] | None
+
+
+class _Compiled:
+    """One statement compiled for one dialect: its text, how to bind, how to read back."""
+
+    __slots__ = ("sql", "_compiled", "_order", "_binds", "_keys", "_results")
+
+    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self._compiled = compiled
+        self._order = tuple(compiled.positiontup or ())
+        self._binds: Mapping[str, Any] = compiled._bind_processors
+        columns = compiled._result_columns
+        self._keys = tuple(column.keyname for column in columns)
+        self._results = tuple(
+            column.type._cached_result_processor(dialect, None) for column in columns
+        )
+
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        values = self._compiled.construct_params(params)
+        binds = self._binds
+        arguments = []
+        for name in self._order:
+            value = values[name]
+            process = binds.get(name)
+            arguments.append(process(value) if process is not None else value)
+        return arguments
+
+    def row(self, record: Any) -> DriverRow:
+        mapping = {}
+        for key, process, value in zip(self._keys, self._results, record, strict=True):
+            mapping[key] = process(value) if process is not None and value is not None else value
+        return DriverRow(mapping)
+
+
+# Per statement object (each is built once per shape and kept: scopes/start.py); the
+# statement is held beside its compiled form so that its id stays its own.
+_compiled: dict[int, tuple[Select[Any], _Compiled | None]] = {}
+
+
+def _compiled_for(statement: Select[Any], dialect: Dialect) -> tuple[_Compiled | None, bool]:
+    """The statement's compiled form (None: it needs SQLAlchemy, e.g. an expanding IN
+    list), and whether it was compiled just now."""
+    kept = _compiled.get(id(statement))
+    if kept is not None and kept[0] is statement:
+        return kept[1], False
+    compiled: _Compiled | None = _Compiled(statement, dialect)
+    assert compiled is not None
+    if compiled._compiled.post_compile_params or compiled._compiled.literal_execute_params:
+        compiled = None
+    _compiled[id(statement)] = (statement, compiled)
+    return compiled, True
+
+
+def runs_on_driver(session: AsyncSession) -> bool:
+    bind = session.bind
+    return bind is not None and bind.dialect.driver == "asyncpg"
+
+
+async def fetch_one(
+    session: AsyncSession, statement: Select[Any], params: Mapping[str, Any]
+) -> ResultRow:
+    """The one row of `statement` (a SELECT of scalar subqueries always has one)."""
+    if not runs_on_driver(session):
+        row: Row[Any] = (await session.execute(statement, params)).one()
+        return row
+    dialect = session.bind.dialect  # type: ignore[union-attr]
+    compiled, fresh = _compiled_for(statement, dialect)
+    if compiled is None:
+        found: Row[Any] = (await session.execute(statement, params)).one()
+        return found
+    arguments = compiled.arguments(params)
+    for observe in observers:
+        observe(compiled.sql, fresh)
+    if session.in_transaction() or not _autocommit(session):
+        connection = await session.connection()
+        pooled = await connection.get_raw_connection()
+        try:
+            return compiled.row(await _fetch(pooled, dialect, compiled.sql, arguments))
+        except sa_exc.DBAPIError as error:
+            if error.connection_invalidated:
+                # Through the session's connection, which must not go on using it; the
+                # pool's connections made before it are replaced at their next checkout.
+                pool = session.bind.sync_engine.pool  # type: ignore[union-attr]
+                pool._invalidate(pooled, error, _checkin=False)
+                await connection.invalidate(error)
+            raise
+    pooled = await session.bind.raw_connection()  # type: ignore[union-attr]
+    try:
+        record = await _fetch(pooled, dialect, compiled.sql, arguments)
+    except sa_exc.DBAPIError as error:
+        if error.connection_invalidated:
+            # As SQLAlchemy does for a lost connection: the pool discards it and, at their
+            # next checkout, every connection made before it (a restarted database).
+            pool = session.bind.sync_engine.pool  # type: ignore[union-attr]
+            await greenlet_spawn(pool._invalidate, pooled, error)
+        else:
+            pooled.close()
+        raise
+    # Back to the pool; with no transaction begun, its reset has nothing to await.
+    pooled.close()
+    return compiled.row(record)
+
+
+def _autocommit(session: AsyncSession) -> bool:
+    bind = session.bind
+    assert isinstance(bind, AsyncEngine)
+    return bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+async def _fetch(pooled: Any, dialect: Dialect, sql: str, arguments: list[Any]) -> Any:
+    """Run `sql` on the asyncpg connection; a failure raised as SQLAlchemy would raise it
+    (`errors.py` answers a lost connection 503), the connection invalidated when lost."""
+    try:
+        return await pooled.driver_connection.fetchrow(sql, *arguments)
+    except Exception as error:
+        adapted = pooled.dbapi_connection
+        try:
+            adapted._handle_exception(error)  # re-raises it as the driver adapter's DBAPI error
+        except Exception as translated:
+            error = translated
+        lost = dialect.is_disconnect(error, adapted, None)  # type: ignore[arg-type]
+        raise sa_exc.DBAPIError.instance(
+            sql,
+            None,
+            error,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from error
