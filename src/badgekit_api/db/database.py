@@ -150,17 +150,20 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     # On SQLite the request reads beside the writers and takes the write turn at its first
     # write (sqlite_write_queue.py), so the auth check that runs first can still write its
     # own short transactions (failure counts, used token ids).
-    async with factory() as session:
-        if not request.app.state.settings.public_url:
-            # The origin DIDs are made from when PUBLIC_URL is unset (keys/context.py).
-            session.info["origin"] = f"{request.url.scheme}://{request.url.netloc}"
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
+    session = factory()
+    if not request.app.state.settings.public_url:
+        # The origin DIDs are made from when PUBLIC_URL is unset (keys/context.py).
+        session.info["origin"] = f"{request.url.scheme}://{request.url.netloc}"
+    try:
+        yield session
         if session.in_transaction():
             await session.commit()
+    except BaseException:
+        # Rolls back what the request began and gives its connection back.
+        await session.close()
+        raise
+    # A committed session, or one that never ran a statement (most reads on PostgreSQL),
+    # holds no connection: there is nothing left to close.
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -147,7 +147,7 @@ async def fetch_one(
                 pool._invalidate(pooled, error, _checkin=False)
                 await connection.invalidate(error)
             raise
-    pooled = await session.bind.raw_connection()  # type: ignore[union-attr]
+    pooled = await _checkout(session, dialect)
     try:
         record = await _fetch(pooled, dialect, compiled.sql, arguments)
     except sa_exc.DBAPIError as error:
@@ -162,6 +162,17 @@ async def fetch_one(
     # Back to the pool; with no transaction begun, its reset has nothing to await.
     pooled.close()
     return compiled.row(record)
+
+
+async def _checkout(session: AsyncSession, dialect: Dialect) -> Any:
+    """A connection from the engine's pool; a failed connect raised as SQLAlchemy raises it
+    from a session (a DBAPIError with no statement: `errors.py` answers 503)."""
+    try:
+        return await session.bind.raw_connection()  # type: ignore[union-attr]
+    except dialect.loaded_dbapi.Error as error:
+        raise sa_exc.DBAPIError.instance(
+            None, None, error, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+        ) from error
 
 
 def _autocommit(session: AsyncSession) -> bool:
