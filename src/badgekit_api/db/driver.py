@@ -19,13 +19,15 @@ READ COMMITTED a statement sees the same rows either side of it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Executable, Select
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.util import greenlet_spawn
 
 
@@ -66,13 +68,15 @@ class _Compiled:
 
     __slots__ = ("sql", "_compiled", "_order", "_binds", "_keys", "_results")
 
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        assert isinstance(statement, ClauseElement)
         compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
         self.sql = compiled.string
         self._compiled = compiled
         self._order = tuple(compiled.positiontup or ())
         self._binds: Mapping[str, Any] = compiled._bind_processors
-        columns = compiled._result_columns
+        columns = compiled._result_columns or []
         self._keys = tuple(column.keyname for column in columns)
         self._results = tuple(
             column.type._cached_result_processor(dialect, None) for column in columns
@@ -80,6 +84,7 @@ class _Compiled:
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
         values = self._compiled.construct_params(params)
+        assert values is not None
         binds = self._binds
         arguments = []
         for name in self._order:
@@ -95,17 +100,21 @@ class _Compiled:
         return DriverRow(mapping)
 
 
-# Per statement object (each is built once per shape and kept: scopes/start.py); the
-# statement is held beside its compiled form so that its id stays its own.
-_compiled: dict[int, tuple[Select[Any], _Compiled | None]] = {}
+# Per statement object (each is built once per shape and kept: scopes/start.py,
+# insert_together.py); the statement is held beside its compiled form so that its id stays
+# its own. Bounded, should a caller ever pass statements built per request.
+MAX_COMPILED = 4096
+_compiled: dict[int, tuple[Executable, _Compiled | None]] = {}
 
 
-def _compiled_for(statement: Select[Any], dialect: Dialect) -> tuple[_Compiled | None, bool]:
+def _compiled_for(statement: Executable, dialect: Dialect) -> tuple[_Compiled | None, bool]:
     """The statement's compiled form (None: it needs SQLAlchemy, e.g. an expanding IN
     list), and whether it was compiled just now."""
     kept = _compiled.get(id(statement))
     if kept is not None and kept[0] is statement:
         return kept[1], False
+    if len(_compiled) >= MAX_COMPILED:
+        _compiled.clear()
     compiled: _Compiled | None = _Compiled(statement, dialect)
     assert compiled is not None
     if compiled._compiled.post_compile_params or compiled._compiled.literal_execute_params:
@@ -122,46 +131,64 @@ def runs_on_driver(session: AsyncSession) -> bool:
 async def fetch_one(
     session: AsyncSession, statement: Select[Any], params: Mapping[str, Any]
 ) -> ResultRow:
-    """The one row of `statement` (a SELECT of scalar subqueries always has one)."""
+    """The one row of `statement` (a SELECT of scalar subqueries always has one), run where
+    the session stands: a request's start statement, before its transaction's first
+    write."""
     if not runs_on_driver(session):
         row: Row[Any] = (await session.execute(statement, params)).one()
         return row
+    [found] = await _run(session, statement, params, begin=False)
+    return found
+
+
+async def fetch_all(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any]
+) -> Sequence[ResultRow]:
+    """Every row of `statement` (a write with RETURNING, or a read), in the session's
+    transaction: begun on the connection first, as SQLAlchemy would have begun it."""
+    if not runs_on_driver(session):
+        return list(await session.execute(statement, params))
+    return await _run(session, statement, params, begin=True)
+
+
+async def _run(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any], *, begin: bool
+) -> Sequence[ResultRow]:
     dialect = session.bind.dialect  # type: ignore[union-attr]
     compiled, fresh = _compiled_for(statement, dialect)
     if compiled is None:
-        found: Row[Any] = (await session.execute(statement, params)).one()
-        return found
+        return list(await session.execute(statement, params))
     arguments = compiled.arguments(params)
     for observe in observers:
         observe(compiled.sql, fresh)
+    pool = session.bind.sync_engine.pool  # type: ignore[union-attr]
     if session.in_transaction() or not _autocommit(session):
         connection = await session.connection()
         pooled = await connection.get_raw_connection()
         try:
-            return compiled.row(await _fetch(pooled, dialect, compiled.sql, arguments))
+            records = await _fetch(pooled, dialect, compiled.sql, arguments, begin=begin)
         except sa_exc.DBAPIError as error:
             if error.connection_invalidated:
                 # Through the session's connection, which must not go on using it; the
                 # pool's connections made before it are replaced at their next checkout.
-                pool = session.bind.sync_engine.pool  # type: ignore[union-attr]
                 pool._invalidate(pooled, error, _checkin=False)
                 await connection.invalidate(error)
             raise
+        return [compiled.row(record) for record in records]
     pooled = await _checkout(session, dialect)
     try:
-        record = await _fetch(pooled, dialect, compiled.sql, arguments)
+        records = await _fetch(pooled, dialect, compiled.sql, arguments, begin=False)
     except sa_exc.DBAPIError as error:
         if error.connection_invalidated:
             # As SQLAlchemy does for a lost connection: the pool discards it and, at their
             # next checkout, every connection made before it (a restarted database).
-            pool = session.bind.sync_engine.pool  # type: ignore[union-attr]
             await greenlet_spawn(pool._invalidate, pooled, error)
         else:
             pooled.close()
         raise
     # Back to the pool; with no transaction begun, its reset has nothing to await.
     pooled.close()
-    return compiled.row(record)
+    return [compiled.row(record) for record in records]
 
 
 async def _checkout(session: AsyncSession, dialect: Dialect) -> Any:
@@ -181,13 +208,20 @@ def _autocommit(session: AsyncSession) -> bool:
     return bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
-async def _fetch(pooled: Any, dialect: Dialect, sql: str, arguments: list[Any]) -> Any:
-    """Run `sql` on the asyncpg connection; a failure raised as SQLAlchemy would raise it
-    (`errors.py` answers a lost connection 503), the connection invalidated when lost."""
+async def _fetch(
+    pooled: Any, dialect: Dialect, sql: str, arguments: list[Any], *, begin: bool
+) -> list[Any]:
+    """Run `sql` on the asyncpg connection (after the transaction's `BEGIN`, if `begin` and
+    none is open: SQLAlchemy's adapter then commits or rolls back that transaction as its
+    own); a failure raised as SQLAlchemy would raise it (`errors.py` answers a lost
+    connection 503), marked when the connection is lost."""
+    adapted = pooled.dbapi_connection
     try:
-        return await pooled.driver_connection.fetchrow(sql, *arguments)
+        if begin and adapted._transaction is None:
+            await adapted._start_transaction()  # nothing under autocommit
+        records: list[Any] = await pooled.driver_connection.fetch(sql, *arguments)
+        return records
     except Exception as error:
-        adapted = pooled.dbapi_connection
         try:
             adapted._handle_exception(error)  # re-raises it as the driver adapter's DBAPI error
         except Exception as translated:

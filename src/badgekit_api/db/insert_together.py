@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, bindparam, column, func, insert, select
+from sqlalchemy import Select, Table, bindparam, column, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from badgekit_api.db.driver import ResultRow, fetch_all
 
 # The position of each unnested row, counted by `unnest ... WITH ORDINALITY`.
 ORDINAL = "ordinal"
@@ -58,7 +60,7 @@ class Together:
     head: Head | None = None
 
 
-async def insert_together(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
+async def insert_together(session: AsyncSession, write: Together) -> dict[Any, ResultRow]:
     """Insert everything in `write`; the `returning` columns (with `id` and the key) of each
     new parent row, by its key. Integrity errors propagate (nothing is inserted then)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -71,7 +73,7 @@ def _returned(write: Together) -> list[Any]:
     return [write.parent.c[name] for name in names]
 
 
-async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
+async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[Any, ResultRow]:
     rows = write.rows
     if write.head is not None:
         head = write.head
@@ -79,7 +81,7 @@ async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[A
         head_id = (await session.execute(new)).scalar_one()
         rows = [{**row, head.parent_column: head_id} for row in rows]
     inserted = await session.execute(insert(write.parent).returning(*_returned(write)), rows)
-    created = {row._mapping[write.key]: row for row in inserted}
+    created: dict[Any, ResultRow] = {row._mapping[write.key]: row for row in inserted}
     for children in write.children:
         if children.rows:
             await session.execute(
@@ -98,16 +100,75 @@ async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[A
     return created
 
 
-async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any, Row[Any]]:
+async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any, ResultRow]:
     # Each table's rows arrive as one array parameter per column, unnested in the database:
     # the statement's text depends on which tables have rows, never on how many, so it is
-    # compiled once and stays one prepared statement (a multi-row VALUES is neither).
+    # built once per shape (`_shape`), compiled once and stays one prepared statement (a
+    # multi-row VALUES is neither), run on the driver (db/driver.py).
+    shape = _shape(write)
+    statement = _statements.get(shape)
+    if statement is None:
+        statement = _statements[shape] = _statement(write)
+    found = await fetch_all(session, statement, _parameters(write))
+    return {row._mapping[write.key]: row for row in found}
+
+
+# The tables' names and columns a write fills, and what it returns: the statement's shape.
+Shape = tuple[Any, ...]
+_statements: dict[Shape, Any] = {}
+
+
+def _shape(write: Together) -> Shape:
+    head = write.head
+    return (
+        write.parent.name,
+        write.key,
+        tuple(write.returning),
+        tuple(_column_names(write.rows)),
+        None if head is None else (head.table.name, tuple(head.row), head.parent_column),
+        tuple(
+            (number, children.table.name, children.parent_column, *_column_names(children.rows))
+            for number, children in enumerate(write.children)
+            if children.rows
+        ),
+        tuple(
+            (number, table.name, *_column_names(rows))
+            for number, (table, rows) in enumerate(write.others)
+            if rows
+        ),
+    )
+
+
+def _parameters(write: Together) -> dict[str, Any]:
+    """The values of one write, by the names its statement's parameters have."""
+    values = _arrays(write.rows, "new", _column_names(write.rows))
+    if write.head is not None:
+        values.update({f"head_{name}": value for name, value in write.head.row.items()})
+    for number, children in enumerate(write.children):
+        if children.rows:
+            names = [*_column_names(children.rows), "parent"]
+            values.update(_arrays(children.rows, f"children_{number}", names))
+    for number, (_table, rows) in enumerate(write.others):
+        if rows:
+            values.update(_arrays(rows, f"others_{number}", _column_names(rows)))
+    return values
+
+
+def _arrays(rows: Sequence[dict[str, Any]], prefix: str, names: Sequence[str]) -> dict[str, Any]:
+    return {f"{prefix}_{name}": [row[name] for row in rows] for name in names}
+
+
+def _statement(write: Together) -> Any:
+    """The one statement of writes of this one's shape, its values left as parameters."""
     names = _column_names(write.rows)
-    chosen = _unnested(write.parent, names, write.rows, "new")
+    chosen = _unnested(write.parent, names, "new")
     if write.head is not None:
         # The head's INSERT ... RETURNING is a CTE of its own; every parent row takes its id.
         head = write.head
-        first = insert(head.table).values(**head.row).returning(head.table.c.id).cte("head_row")
+        values = {
+            name: bindparam(f"head_{name}", type_=head.table.c[name].type) for name in head.row
+        }
+        first = insert(head.table).values(values).returning(head.table.c.id).cte("head_row")
         names = [*names, head.parent_column]
         chosen = chosen.add_columns(select(first.c.id).scalar_subquery())
     new = insert(write.parent).from_select(names, chosen).returning(*_returned(write))
@@ -124,11 +185,9 @@ async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any,
         if rows:
             prefix = f"others_{number}"
             other_names = _column_names(rows)
-            chosen = _unnested(table, other_names, rows, prefix)
+            chosen = _unnested(table, other_names, prefix)
             ctes.append(insert(table).from_select(other_names, chosen).cte(prefix))
-    statement = select(*(parents.c[column.name] for column in _returned(write))).add_cte(*ctes)
-    found = await session.execute(statement)
-    return {row._mapping[write.key]: row for row in found}
+    return select(*(parents.c[column.name] for column in _returned(write))).add_cte(*ctes)
 
 
 def _column_names(rows: Sequence[dict[str, Any]]) -> list[str]:
@@ -138,19 +197,15 @@ def _column_names(rows: Sequence[dict[str, Any]]) -> list[str]:
 def _unnested(
     table: Table,
     names: Sequence[str],
-    rows: Sequence[dict[str, Any]],
     prefix: str,
     extra: Sequence[tuple[str, Any]] = (),
     *,
     numbered: bool = False,
 ) -> Select[Any]:
-    """`rows` as a SELECT of `unnest` over one typed array parameter per column (`extra`:
-    more (name, type) columns read from the rows, not inserted)."""
+    """A SELECT of `unnest` over one typed array parameter per column, `{prefix}_{name}`
+    (`extra`: more (name, type) columns read from the rows, not inserted)."""
     typed = [(name, table.c[name].type) for name in names] + list(extra)
-    arrays = [
-        bindparam(f"{prefix}_{name}", [row[name] for row in rows], type_=ARRAY(kind))
-        for name, kind in typed
-    ]
+    arrays = [bindparam(f"{prefix}_{name}", type_=ARRAY(kind)) for name, kind in typed]
     unnested = (
         func.unnest(*arrays)
         .table_valued(
@@ -167,9 +222,7 @@ def _children_insert(children: Children, parents: Any, key: str, prefix: str) ->
     table = children.table
     names = _column_names(children.rows)
     key_type = parents.c[key].type
-    given = _unnested(
-        table, names, children.rows, prefix, extra=[("parent", key_type)], numbered=True
-    ).subquery()
+    given = _unnested(table, names, prefix, extra=[("parent", key_type)], numbered=True).subquery()
     # In the order given: the join may reorder the rows, and ids follow the insert's order
     # (a badge shows its criteria in id order).
     chosen = (
