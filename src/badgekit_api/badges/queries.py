@@ -30,7 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.links import badge_path_of
-from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
+from badgekit_api.db.driver import fetch_all
+from badgekit_api.db.json_sql import as_text, json_array_agg, json_object, one_of
 from badgekit_api.errors import NotFound
 from badgekit_api.http.pagination import page_of
 from badgekit_api.http.query_flags import either_flag
@@ -213,7 +214,7 @@ BADGE_PAGE = BadgePage()
 
 _BY_IDS = (
     select(BADGES.c.id, as_text(badge_document()).label("badge"))
-    .where(BADGES.c.id.in_(bindparam("ids", expanding=True)))
+    .where(one_of(BADGES.c.id, "ids"))
     .order_by(BADGES.c.id)
 )
 
@@ -225,8 +226,8 @@ async def badges_by_id(
     absolute links start, `PublicUrls.origin`)."""
     if not ids:
         return {}
-    found = await session.execute(_BY_IDS, {"ids": list(ids), "origin": origin})
-    return {row[0]: row[1] for row in found}
+    found = await fetch_all(session, _BY_IDS, {"ids": list(ids), "origin": origin})
+    return {row.id: row.badge for row in found}
 
 
 # --- the badge a write acts on -------------------------------------------------------------

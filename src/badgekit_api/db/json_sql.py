@@ -70,12 +70,14 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    bindparam,
     event,
     func,
     literal,
     null,
     type_coerce,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -451,3 +453,42 @@ def _timestamp_sqlite(element: _JsonTimestamp, compiler: SQLCompiler, **kw: Any)
         f"substr({value}, 1, 10) || 'T' || substr({value}, 12, 8) || '.' "
         f"|| substr(substr({value}, 21) || '000', 1, 3) || 'Z'"
     )
+
+
+# --- a list of ids -------------------------------------------------------------------------
+
+
+class _OneOf(ColumnElement[bool]):
+    """`column` is one of the values of the list parameter `name`."""
+
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+    # Not typed Boolean: where booleans are integers (SQLite, MariaDB) a Boolean term of
+    # a WHERE is compared with 1, and `(id IN (...)) = 1` would not use the index.
+    type = sqltypes.NullType()  # type: ignore[assignment]
+
+    def __init__(self, column: ColumnElement[Any], name: str) -> None:
+        self.column = column
+        self.name = name
+
+
+def one_of(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+    """`column IN (...)` for the list given as parameter `name`: `= ANY(array)` on
+    PostgreSQL, whose text does not depend on the list's length (so the statement is one
+    prepared statement, run on the driver: db/driver.py), an expanding IN elsewhere."""
+    return _OneOf(column, name)
+
+
+@compiles(_OneOf, "postgresql")
+def _one_of_postgresql(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    array = bindparam(element.name, type_=ARRAY(element.column.type))
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(array, **kw)})"
+
+
+@compiles(_OneOf)
+def _one_of_elsewhere(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    listed = element.column.in_(bindparam(element.name, expanding=True))
+    return str(compiler.process(listed, **kw))
