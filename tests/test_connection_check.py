@@ -4,7 +4,9 @@ database has dropped them meanwhile (a restart, a failover, an idle timeout)."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from badgekit_api.config import Settings
 from badgekit_api.db.connection_check import ping_idle_connections
 from badgekit_api.db.database import PING_AFTER_IDLE_SECONDS, create_engine
+from tests.security.support import app_with
+from tests.support import make_client
 
 IDLE_SECONDS = 0.2
 
@@ -95,3 +99,43 @@ async def test_the_server_engine_replaces_connections_dropped_while_idle(
         assert await _connection_id(engine) != first
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_connection_dropped_between_requests_costs_one_503(
+    settings: Settings, method: str
+) -> None:
+    """A read (on PostgreSQL, run on the driver: db/driver.py) or a write whose pooled
+    connection the database dropped a moment ago (too soon for the idle ping) answers 503
+    in the BadgeKit format, and the pool is replaced: the next request is served."""
+    if settings.is_sqlite:
+        pytest.skip("SQLite has no server to drop connections")
+    one_connection = settings.model_copy(
+        update={"database_pool_size": 1, "database_max_overflow": 0}
+    )
+    async with app_with(one_connection) as app, make_client(app) as client:
+        new_system = {"slug": "dropped", "name": "Dropped", "url": "https://example.org"}
+        assert (await client.post("/systems", json=new_system)).status_code == 201
+
+        def request() -> Any:
+            if method == "GET":
+                return client.get("/systems/dropped")
+            other = {
+                "slug": f"other-{secrets.token_hex(3)}",
+                "name": "Other",
+                "url": new_system["url"],
+            }
+            return client.post("/systems", json=other)
+
+        await _drop(app.state.engine, await _connection_id(app.state.engine))
+        failed = await request()
+        assert failed.status_code == 503, failed.text
+        assert failed.json() == {
+            "code": "ServiceUnavailable",
+            "message": "Database is unavailable",
+        }
+
+        served = await request()
+        assert served.status_code in (200, 201), served.text
+        listed = (await client.get("/systems")).json()["systems"]
+        assert len(listed) == (1 if method == "GET" else 2)
