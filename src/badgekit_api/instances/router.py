@@ -84,7 +84,7 @@ async def create_instance(
 
 
 class _BulkBody(BodyDependency[BulkInstanceCreate]):
-    """The JSON (or form) body of a bulk award, or its `text/csv` form's checked rows."""
+    """The JSON (or form) body of a bulk award, or its `text/csv` form (its shape checked)."""
 
     async def __call__(self, request: Request) -> BulkInstanceCreate | CsvAwards:  # type: ignore[override]
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -122,7 +122,12 @@ async def issue_csv(
     rows = checked_rows(awards)
     while batch := list(islice(rows, CSV_BATCH)):
         grants = [row.grant for row in batch if row.grant is not None]
-        awarded = await award_with_milestones(session, badge, grants, urls, on_holder="skip")
+        # A batch of invalid rows awards nobody (and so is not refused, say as archived).
+        awarded = (
+            await award_with_milestones(session, badge, grants, urls, on_holder="skip")
+            if grants
+            else Awarded()
+        )
         created = {held.email: held.slug for held in awarded.created}
         skipped = {held.email: held.slug for held in awarded.skipped}
         outcomes.add([_outcome(row, created, skipped) for row in batch])
