@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -108,7 +109,20 @@ def count_queries(engine: AsyncEngine) -> Iterator[QueryCounter]:
 
 
 # What a user's shell would not have set: each CLI run below names what it uses.
-_CLI_VARIABLES = ("DATABASE_URL", "MASTER_SECRET", "BADGEKIT_URL", "NO_COLOR", "FORCE_COLOR", "DEV")
+_CLI_VARIABLES = (
+    *("DATABASE_URL", "MASTER_SECRET", "BADGEKIT_URL", "NO_COLOR", "FORCE_COLOR", "DEV"),
+    *("TTY_COMPATIBLE", "TTY_INTERACTIVE"),
+)
+# rich draws its progress bars only on a terminal: with these (and run_cli's pipes) it
+# draws them as it would on one, so that a test sees what a user would.
+AS_ON_A_TERMINAL = {"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1", "NO_COLOR": "1"}
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def on_screen(shown: str | bytes) -> str:
+    """A command's output without its cursor and style codes."""
+    text = shown.decode() if isinstance(shown, bytes) else shown
+    return _TERMINAL_CODES.sub("", text)
 
 
 @dataclass(frozen=True)

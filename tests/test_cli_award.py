@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -9,7 +10,7 @@ import httpx
 from tests.factories.badges import create_badge
 from tests.factories.containers import create_tree
 from tests.factories.instances import instances_url
-from tests.support import TEST_SECRET, run_cli
+from tests.support import AS_ON_A_TERMINAL, TEST_SECRET, on_screen, run_cli
 
 CSV_TEXT = (
     "email,issuedOn,comment\n"
@@ -29,14 +30,18 @@ async def test_award_uploads_the_csv_and_sums_up_each_row(
     args = ("award", "--system", "chicago", "--issuer", "library")
     args += ("--program", "readers", "--badge", "python-basics", "--csv", "earners.csv")
 
-    run = run_cli(*args, env=env, cwd=tmp_path)
+    run = run_cli(*args, env={**env, **AS_ON_A_TERMINAL}, cwd=tmp_path)
 
     assert run.code == 1, run.stderr
-    assert "Uploading" in run.stderr
-    out = run.stdout.decode() if isinstance(run.stdout, bytes) else run.stdout
-    assert "created" in out and "skipped" in out and "invalid" in out
-    assert "│       2 │       0 │       1 │" in out, out
-    assert "Invalid rows" in out and "not-an-email" in out and "email:" in out
+    # The upload bar, drawn until the whole file is sent; then the table of what became of
+    # the rows, and one of the invalid rows with their reasons.
+    size = len(CSV_TEXT.encode())
+    bars = re.findall(r"Uploading [^\r\n]*? (\d+)/(\d+) bytes", on_screen(run.stderr))
+    assert bars and bars[-1] == (str(size), str(size)), run.stderr
+    out = on_screen(run.stdout)
+    assert re.search(r"┃ created ┃ skipped ┃ invalid ┃\n.*\n│ +2 │ +0 │ +1 │", out), out
+    assert "Invalid rows" in out
+    assert re.search(r"│ 3 +│ not-an-email +│ email: ", out), out
     shown = await client.get(f"{instances_url('program')}/ada@example.org")
     assert shown.json()["instance"]["comment"] == "Summer camp"
 

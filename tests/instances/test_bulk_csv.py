@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.config import Settings
+from badgekit_api.instances.service import CSV_BATCH
 from tests.factories.badges import LEVELS, create_badge
 from tests.factories.containers import create_tree
 from tests.factories.instances import (
@@ -225,7 +226,7 @@ async def test_the_json_form_still_refuses_a_mode_it_does_not_know(
     assert response.status_code == 400
 
 
-async def test_thousands_of_rows_cost_the_statements_of_a_few(
+async def test_a_batch_of_rows_costs_the_statements_of_a_few(
     client: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
     await create_badge(client)
@@ -240,7 +241,8 @@ async def test_thousands_of_rows_cost_the_statements_of_a_few(
         assert response.json()["counts"]["created"] == count
         return counter.statements
 
-    few, many = await statements_for(3, 0), await statements_for(3000, 10_000)
+    # A file is awarded CSV_BATCH rows at a time: one batch of them costs what three rows do.
+    few, many = await statements_for(3, 0), await statements_for(CSV_BATCH, 10_000)
     if engine.dialect.name == "postgresql":
         assert len(few) == len(many)
     else:  # one INSERT a row for the instances elsewhere; every other statement the same
@@ -270,3 +272,58 @@ async def test_the_openapi_document_shows_the_csv_form(anon: httpx.AsyncClient) 
     assert "application/json" in content
     assert content["text/csv"]["schema"]["type"] == "string"
     assert "mode" in {parameter["name"] for parameter in operation["post"]["parameters"]}
+
+
+async def test_a_file_of_many_batches_answers_each_row_in_order(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    await create_badge(client)
+    held = await award(client, email="earner-2345@example.org")
+    count = 5 * CSV_BATCH + 123
+    lines = [
+        "not-an-email" if index % 97 == 0 else f"earner-{index}@example.org"
+        for index in range(count)
+    ]
+    lines.append("EARNER-1@example.org")  # the same earner as row 3, batches earlier
+    response = await post_csv(client, "email\n" + "\n".join(lines) + "\n")
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    results = body["rows"]
+    assert [result["row"] for result in results] == list(range(2, count + 3))
+    invalid = [result["row"] for result in results if result["status"] == "invalid"]
+    assert invalid == [index + 2 for index in range(0, count, 97)] + [count + 2]
+    assert results[-1]["reason"] == "Same email as row 3"
+    assert results[2345] == {
+        "row": 2347,
+        "email": "earner-2345@example.org",
+        "status": "skipped",
+        "slug": held["assertionUrl"].rsplit("/", 1)[-1],
+        "assertionUrl": held["assertionUrl"],
+    }
+    created = [result for result in results if result["status"] == "created"]
+    assert body["counts"] == {"created": len(created), "skipped": 1, "invalid": len(invalid)}
+    assert len(created) == count - len(invalid)  # every valid row but the held earner's
+    for result in created:
+        assert result["email"] == lines[result["row"] - 2]
+        assert result["assertionUrl"].endswith("/public/assertions/" + result["slug"])
+    stored = {i.slug: i.email for i in await stored_instances(app)}
+    assert {result["slug"]: result["email"] for result in created} == {
+        slug: email for slug, email in stored.items() if email != held["email"]
+    }
+
+
+async def test_all_or_nothing_finds_a_bad_row_in_a_late_batch_and_writes_nothing(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    await create_badge(client)
+    lines = [f"earner-{index}@example.org" for index in range(3 * CSV_BATCH)]
+    lines[-2] = "broken"
+    response = await post_csv(
+        client, "email\n" + "\n".join(lines) + "\n", query="?mode=all-or-nothing"
+    )
+
+    assert response.status_code == 400, response.text
+    assert [d["value"] for d in response.json()["details"]] == [3 * CSV_BATCH]
+    assert response.json()["message"].startswith(f"1 of {3 * CSV_BATCH} rows are invalid")
+    assert await stored_instances(app) == []

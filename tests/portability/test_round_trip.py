@@ -4,7 +4,10 @@ images, signed listings; secrets still sign and verify; the server goes on creat
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from tests.factories.instances import award
 from tests.live_server import TEST_SETTINGS
 from tests.portability.databases import NEXT_KIND, empty_database
 from tests.portability.seed import EARNER, public_urls, seed, signed_urls
-from tests.support import TEST_SECRET, make_client, run_cli
+from tests.support import AS_ON_A_TERMINAL, TEST_SECRET, make_client, on_screen, run_cli
 
 
 def _cli_env(database_url: str) -> dict[str, str]:
@@ -61,7 +64,20 @@ async def target(
         await application.state.engine.dispose()
 
 
-async def _move(settings: Settings, target: FastAPI, tmp_path: Path) -> bytes:
+@dataclass(frozen=True)
+class Moved:
+    exported: bytes  # the file
+    export_shown: str  # what each command showed on its standard error
+    import_shown: str
+
+
+def _summary_table(shown: str) -> list[tuple[str, int]]:
+    """The `records | count` rows of a command's summary table, in order."""
+    rows = re.findall(r"^│ (\w+) +│ (\d+) +│$", on_screen(shown), re.MULTILINE)
+    return [(name, int(count)) for name, count in rows]
+
+
+async def _move(settings: Settings, target: FastAPI, tmp_path: Path) -> Moved:
     out = tmp_path / "chicago.jsonl"
     exported = run_cli(
         "export", "--system", "chicago", "--out", str(out), env=_cli_env(settings.database_url)
@@ -70,11 +86,14 @@ async def _move(settings: Settings, target: FastAPI, tmp_path: Path) -> bytes:
     imported = run_cli(
         "import",
         str(out),
-        env=_cli_env(str(target.state.engine.url.render_as_string(hide_password=False))),
+        env={
+            **_cli_env(str(target.state.engine.url.render_as_string(hide_password=False))),
+            **AS_ON_A_TERMINAL,
+        },
     )
     assert imported.code == 0, imported.stderr
     assert "Imported system `chicago`." in imported.output
-    return out.read_bytes()
+    return Moved(out.read_bytes(), exported.stderr, imported.stderr)
 
 
 async def _secrets(app: FastAPI) -> list[Any]:
@@ -115,7 +134,8 @@ async def test_every_answer_survives_the_move(
         "ImageNotBakeable"
     }
 
-    exported = await _move(settings, target, tmp_path)
+    moved_file = await _move(settings, target, tmp_path)
+    exported = moved_file.exported
 
     async with make_client(target, key=None) as moved_anon, make_client(target) as moved:
         assert await _answers(moved_anon, public_urls(seeded)) == before_public
@@ -128,6 +148,18 @@ async def test_every_answer_survives_the_move(
         # Every record type was exported; only chicago came across.
         types = {orjson.loads(line)["type"] for line in exported.splitlines()}
         assert types == {"export"} | {kind.name for kind in RECORD_TYPES}
+        # Both commands end with a table of the records per type, which are the file's and
+        # the database's; the import draws its progress bar up to the file's size.
+        in_file = Counter(orjson.loads(line)["type"] for line in exported.splitlines()[1:])
+        per_type = [(kind.name, len(before_rows[kind.name])) for kind in RECORD_TYPES]
+        assert [(name, in_file[name]) for name, _ in per_type] == per_type
+        assert _summary_table(moved_file.export_shown) == per_type
+        assert _summary_table(moved_file.import_shown) == per_type
+        bars = re.findall(
+            r"importing [^\r\n]*?([\d.]+)/([\d.]+) kB", on_screen(moved_file.import_shown)
+        )
+        assert bars, moved_file.import_shown
+        assert bars[-1][0] == bars[-1][1] == f"{len(exported) / 1000:.1f}"
         assert b"zurich" not in exported and b"alpine" not in exported
         assert (await moved.get("/systems/zurich")).status_code == 404
         # The consumer key signs requests on the new database.

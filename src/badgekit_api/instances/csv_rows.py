@@ -10,7 +10,7 @@ for the whole request. Rows are numbered as a spreadsheet shows them: the header
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -35,7 +35,17 @@ class CsvRow:
 
 @dataclass(frozen=True, slots=True)
 class CsvAwards:
-    rows: list[CsvRow]
+    """A CSV body whose shape is checked (its text, header, cells and number of rows).
+
+    Its rows are read, checked and awarded a batch at a time (`checked_rows`), from the
+    body's bytes (the request holds them anyway): a checked row costs far more memory than
+    its line, and 50,000 of them at once were most of a worker's allowance
+    (docs/performance.md, *Bulk awards from a CSV*).
+    """
+
+    raw: bytes
+    names: tuple[str, ...]
+    rows: int  # data rows, blank lines left out
 
 
 def _refused(message: str, value: object = None) -> ValidationFailed:
@@ -64,28 +74,56 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
 
 
 def read_csv(raw: bytes, max_rows: int) -> CsvAwards:
-    """The rows of a CSV body, each checked; at most `max_rows` of them are read."""
+    """The CSV body, its shape checked before any row is awarded: a bad file (or one of
+    more than `max_rows` rows) is refused as a whole, whatever its rows hold."""
     try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8")  # checked whole, then read a line at a time
     except UnicodeDecodeError:
         raise _refused("The CSV is not UTF-8 text") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[CsvRow] = []
-    first_row_of: dict[str, int] = {}
+    reader = _reader(raw)
+    count = 0
     number = 1
     try:
         names = _header(reader)
-        for number, cells in enumerate(reader, start=2):
+        for cells in reader:
+            number += 1
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line between rows, or at the end
-            if len(rows) >= max_rows:
+            if count >= max_rows:
                 raise PayloadTooLarge(f"The CSV has more than {max_rows} rows")
-            rows.append(_checked(number, names, cells, first_row_of))
+            count += 1
     except csv.Error as error:
         raise _refused(f"Malformed CSV at row {number + 1}: {error}") from None
-    if not rows:
+    if not count:
         raise _refused("The CSV has a header but no rows")
-    return CsvAwards(rows)
+    return CsvAwards(raw, tuple(names), count)
+
+
+def checked_rows(awards: CsvAwards) -> Iterator[CsvRow]:
+    """Each data row of the file, checked, in order (`read_csv` has read the whole file
+    before: its text, header and cells are known to parse)."""
+    reader = _reader(awards.raw)
+    next(reader)
+    names = list(awards.names)
+    first_row_of: dict[str, int] = {}
+    for number, cells in enumerate(reader, start=2):
+        if any(cell.strip() for cell in cells):
+            yield _checked(number, names, cells, first_row_of)
+
+
+_BOM = "\ufeff".encode()
+# A line with its ending as it is (`\r\n`, `\n` or `\r`), as a file opened with
+# `newline=""` gives them to `csv.reader` (which needs the endings inside quoted cells).
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _reader(raw: bytes) -> Iterator[list[str]]:
+    # The lines decoded one at a time (UTF-8 never has a line break inside a character),
+    # not the text whole: a str of it, or `io.StringIO` (four bytes a character), would
+    # be another copy of the body held for the whole award.
+    start = len(_BOM) if raw.startswith(_BOM) else 0
+    lines = (match.group().decode() for match in _LINE.finditer(raw, start))
+    return csv.reader(lines, strict=True)
 
 
 def _checked(

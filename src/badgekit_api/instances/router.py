@@ -17,6 +17,7 @@ from badgekit_api.http.pagination import PageDep
 from badgekit_api.http.urls import PublicUrlsDep
 from badgekit_api.instances import queries as instance_queries
 from badgekit_api.instances import service as instance_service
+from badgekit_api.instances.csv_answer import csv_answer
 from badgekit_api.instances.csv_rows import CSV_MEDIA_TYPE, CsvAwards, read_csv
 from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import (
@@ -83,7 +84,7 @@ async def create_instance(
 
 
 class _BulkBody(BodyDependency[BulkInstanceCreate]):
-    """The JSON (or form) body of a bulk award, or its `text/csv` form's checked rows."""
+    """The JSON (or form) body of a bulk award, or its `text/csv` form (its shape checked)."""
 
     async def __call__(self, request: Request) -> BulkInstanceCreate | CsvAwards:  # type: ignore[override]
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -131,13 +132,10 @@ async def create_instances_in_bulk(
     """Award the badge to many earners in one transaction; those who hold it are skipped.
     A `text/csv` body is one earner a row, each row reported on its own."""
     if isinstance(data, CsvAwards):
-        results = await instance_service.issue_csv(
-            session, badge, data.rows, urls, all_or_nothing=mode == "all-or-nothing"
+        outcomes = await instance_service.issue_csv(
+            session, badge, data, all_or_nothing=mode == "all-or-nothing", urls=urls
         )
-        counts = dict.fromkeys(("created", "skipped", "invalid"), 0)
-        for result in results:
-            counts[result["status"]] += 1
-        return object_response({"status": "done", "counts": counts, "rows": results}, 201)
+        return csv_answer(outcomes, urls)
     awarded = await instance_service.issue_bulk(
         session, badge, data, urls, max_emails=settings.max_bulk_emails
     )

@@ -3,10 +3,12 @@ answer comes from the instances' read path (`queries.py`)."""
 
 from __future__ import annotations
 
+import gc
+from itertools import islice
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import CursorResult, Table, update
+from sqlalchemy import CursorResult, Table, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.queries import ActingBadge
@@ -14,8 +16,8 @@ from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, Held
 from badgekit_api.instances.cascade import award_with_milestones
-from badgekit_api.instances.csv_rows import CsvRow
-from badgekit_api.instances.links import assertion_url
+from badgekit_api.instances.csv_answer import CREATED, INVALID, SKIPPED, RowOutcome, RowOutcomes
+from badgekit_api.instances.csv_rows import CsvAwards, CsvRow, checked_rows
 from badgekit_api.instances.schemas import BulkInstanceCreate, InstanceCreate
 from badgekit_api.models import BadgeInstance
 from badgekit_api.models.base import utcnow
@@ -89,51 +91,71 @@ async def revoke(
     )
 
 
-# Grants per award call: each call's statements do not grow with its rows (one IN list
-# and one insert on PostgreSQL), and this many stay under every database's parameter cap.
-CSV_BATCH = 5000
+# Rows per award call. Each call's statements do not grow with its rows (one IN list and
+# one insert on PostgreSQL), and this many stay under every database's parameter cap. A
+# batch's checked rows, inserted rows and webhook payloads are what a CSV award holds at
+# once, besides its compact outcomes: 500 keeps a 50,000-row award near the 150 MB a
+# worker may use, where 5,000 took it to 180-200 MB (docs/performance.md).
+CSV_BATCH = 500
 
 
 async def issue_csv(
     session: AsyncSession,
     badge: ActingBadge,
-    rows: list[CsvRow],
-    urls: PublicUrls,
+    awards: CsvAwards,
     *,
     all_or_nothing: bool,
-) -> list[dict[str, Any]]:
-    """Award the badge to every valid row's earner; one result a row, in the file's order.
-    With `all_or_nothing`, one invalid row is a 400 naming every invalid row."""
-    invalid = [row for row in rows if row.grant is None]
-    if all_or_nothing and invalid:
-        raise ValidationFailed(
-            [{"field": "row", "value": row.row, "message": row.reason} for row in invalid],
-            f"{len(invalid)} of {len(rows)} rows are invalid: nothing was awarded",
+    urls: PublicUrls,
+) -> RowOutcomes:
+    """Award the badge to every valid row's earner; one outcome a row, in the file's order.
+    With `all_or_nothing`, one invalid row is a 400 naming every invalid row, found by a
+    first pass over the file that checks the rows and keeps only the invalid ones."""
+    if all_or_nothing:
+        invalid = [row for row in checked_rows(awards) if row.grant is None]
+        if invalid:
+            raise ValidationFailed(
+                [{"field": "row", "value": row.row, "message": row.reason} for row in invalid],
+                f"{len(invalid)} of {awards.rows} rows are invalid: nothing was awarded",
+            )
+    await _plan_each_batch(session)
+    outcomes = RowOutcomes()
+    rows = checked_rows(awards)
+    while batch := list(islice(rows, CSV_BATCH)):
+        grants = [row.grant for row in batch if row.grant is not None]
+        # A batch of invalid rows awards nobody (and so is not refused, say as archived).
+        awarded = (
+            await award_with_milestones(session, badge, grants, urls, on_holder="skip")
+            if grants
+            else Awarded()
         )
-    grants = [row.grant for row in rows if row.grant is not None]
-    created: dict[str, Held] = {}
-    skipped: dict[str, Held] = {}
-    for start in range(0, len(grants), CSV_BATCH):
-        awarded = await award_with_milestones(
-            session, badge, grants[start : start + CSV_BATCH], urls, on_holder="skip"
-        )
-        created.update((held.email, held) for held in awarded.created)
-        skipped.update((held.email, held) for held in awarded.skipped)
-    return [_result(row, created, skipped, urls) for row in rows]
+        created = {held.email: held.slug for held in awarded.created}
+        skipped = {held.email: held.slug for held in awarded.skipped}
+        outcomes.add([_outcome(row, created, skipped) for row in batch])
+        # A batch's statements hold its values (its rows, their webhook payloads) in
+        # reference cycles of SQLAlchemy's constructs. A collection of the young objects
+        # frees them now (well under a millisecond); otherwise they wait for a full
+        # collection, which a long-lived worker runs seldom, and 50,000 rows' worth piled up.
+        gc.collect(1)
+    return outcomes
 
 
-def _result(
-    row: CsvRow, created: dict[str, Held], skipped: dict[str, Held], urls: PublicUrls
-) -> dict[str, Any]:
+async def _plan_each_batch(session: AsyncSession) -> None:
+    """On PostgreSQL, have each batch's statements planned for their own values.
+
+    A prepared statement run a sixth time may get a generic plan, made without its values
+    and with the statistics of the table as it was before this transaction filled it: the
+    earners' `IN` list of 1,000 parameters was then tested row by row against the badge's
+    whole list (0.5-1 s a batch, 50 s for 50,000 rows, where planning each batch costs
+    milliseconds). `SET LOCAL` ends with the transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+def _outcome(row: CsvRow, created: dict[str, str], skipped: dict[str, str]) -> RowOutcome:
     if row.grant is None:
-        return {"row": row.row, "email": row.email, "status": "invalid", "reason": row.reason}
-    held = created.get(row.grant.email)
-    status = "created" if held is not None else "skipped"
-    held = held or skipped[row.grant.email]
-    return {
-        "row": row.row,
-        "email": held.email,
-        "status": status,
-        "slug": held.slug,
-        "assertionUrl": assertion_url(held.slug, urls),
-    }
+        return (row.row, INVALID, row.email, row.reason)
+    email = row.grant.email
+    if email in created:
+        return (row.row, CREATED, email, created[email])
+    return (row.row, SKIPPED, email, skipped[email])

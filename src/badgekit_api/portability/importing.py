@@ -37,8 +37,12 @@ class _Batch:
     size: int = 0
 
 
-def _lines(source: BinaryIO) -> Iterator[tuple[int, bytes]]:
+def _lines(source: BinaryIO, progress: Callable[[int], None] | None) -> Iterator[tuple[int, bytes]]:
+    # Every line read counts towards the progress, the header and blank ones too: the bar
+    # ends at the file's size.
     for number, raw in enumerate(source, start=1):
+        if progress is not None:
+            progress(len(raw))
         if raw.strip():
             yield number, raw
 
@@ -87,7 +91,7 @@ async def _write(
     counts: dict[str, int],
     progress: Callable[[int], None] | None,
 ) -> str:
-    lines = _lines(source)
+    lines = _lines(source, progress)
     first = next(lines, None)
     if first is None:
         raise BadLine(1, "the file is empty")
@@ -113,8 +117,6 @@ async def _write(
         batch.rows.append(row)
         batch.size += len(raw)
         counts[record_type.name] += 1
-        if progress is not None:
-            progress(len(raw))
     await _insert(connection, batch, number)
     if not reader.seen.get("systems"):
         raise BadLine(number, "the file holds no system record")
