@@ -405,7 +405,9 @@ def test_each_dialect_gets_its_own_json_functions() -> None:
     on_mariadb = _compiled(statement, mysql.dialect(is_mariadb=True))
     on_sqlite = _compiled(statement, sqlite.dialect())
 
-    assert "CAST(json_build_object('unique', badges.\"unique\"" in on_postgresql
+    assert 'CAST((SELECT row_to_json(json_sql_row) FROM (SELECT badges."unique" AS "unique"' in (
+        on_postgresql
+    )
     assert 'to_char(badges.created_at, \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')' in on_postgresql
     assert "json_agg(badge_tags.value ORDER BY badge_tags.id)" in on_postgresql
     assert "CAST('[]' AS JSON)" in on_postgresql
@@ -428,7 +430,7 @@ def test_keys_are_escaped_for_each_dialect() -> None:
     statement = select(json_object({"it's \\ 100%": Badge.id}))
 
     assert "'it''s \\\\ 100%%'" in _compiled(statement, mysql.dialect(is_mariadb=True))
-    assert "'it''s \\ 100%%'" in _compiled(statement, postgresql.dialect())
+    assert '"it\'s \\ 100%%"' in _compiled(statement, postgresql.dialect())  # a column name
     assert "'it''s \\ 100%'" in _compiled(statement, sqlite.dialect())
 
 
@@ -438,6 +440,16 @@ async def test_awkward_keys_survive(engine: AsyncEngine) -> None:
     assert await _read(engine, select(json_object({key: 1, "@context": "x"}))) == {
         key: 1,
         "@context": "x",
+    }
+
+
+async def test_a_key_longer_than_a_column_name_survives(engine: AsyncEngine) -> None:
+    # PostgreSQL names the keys as columns, which it would cut at 63 bytes.
+    key = "k" * 60 + "é" * 3
+
+    assert await _read(engine, select(json_object({key: 1, "short": True}))) == {
+        key: 1,
+        "short": True,
     }
 
 

@@ -10,11 +10,15 @@ statement's cache key, so statements built from them are cached and prepared lik
 
 The rules, and why each database needs what it gets:
 
-- Objects: `json_build_object` (PostgreSQL), `JSON_OBJECT` (MariaDB), `json_object`
-  (SQLite). Keys are written into the SQL as literals: PostgreSQL cannot type a bound
-  parameter in `json_build_object`'s variadic `"any"` arguments, and fixed keys keep the
-  statement text fixed. PostgreSQL takes at most 100 arguments per function call, so an
-  object has at most `MAX_OBJECT_KEYS` keys (nest objects for more).
+- Objects: `JSON_OBJECT` (MariaDB), `json_object` (SQLite), and on PostgreSQL
+  `row_to_json` of a one-row select whose column names are the keys, `(SELECT
+  row_to_json(r) FROM (SELECT v1 AS "k1", ...) AS r)`: `json_build_object` looks up the
+  type of each of its arguments, keys included, on every row (PostgreSQL 15), and a page
+  of badges builds thousands of pairs; named columns cost nothing per row (a key too long
+  for a column name, over 63 bytes, keeps `json_build_object`). Keys are written into the
+  SQL, never bound: fixed keys keep the statement text fixed. An object has at most
+  `MAX_OBJECT_KEYS` keys (PostgreSQL's 100 arguments per function call; nest objects for
+  more).
 - Arrays: the aggregate is `json_agg(v ORDER BY ...)` on PostgreSQL and
   `JSON_ARRAYAGG(v ORDER BY ...)` on MariaDB (10.5 and later; MySQL's JSON_ARRAYAGG takes
   no ORDER BY, so it is refused rather than left unordered). SQLite before 3.44 has no
@@ -91,6 +95,8 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # PostgreSQL's FUNC_MAX_ARGS is 100: a key and a value per entry.
 MAX_OBJECT_KEYS = 50
+# Longer column names are cut; an object with a key that long keeps json_build_object.
+_LONGEST_POSTGRESQL_NAME = 63
 # No result can be longer than max_allowed_packet anyway; a larger number (2**32 - 1) would
 # be clamped to MariaDB's 1 GiB ceiling with a warning on every new connection, which the
 # driver prints.
@@ -317,7 +323,24 @@ def _key(element: _Key, compiler: SQLCompiler, **_kw: Any) -> str:
 
 @compiles(_JsonObject, "postgresql")
 def _object_postgresql(element: _JsonObject, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_build_object({', '.join(_arguments(element, compiler, **kw))})"
+    # `row_to_json` of a one-row select whose column names are the keys: PostgreSQL (15)
+    # looks up the type of every argument of `json_build_object` on every row, keys
+    # included, so the keys written as column names cost nothing per row. Same object,
+    # keys in the same order (only without the spaces json_build_object puts around ':').
+    arguments = list(element.clauses)
+    keys = [key.json_key for key in arguments[0::2]]
+    if not keys or any(_too_long_for_a_name(key) for key in keys):
+        return f"json_build_object({', '.join(_arguments(element, compiler, **kw))})"
+    values = [compiler.process(value, **kw) for value in arguments[1::2]]
+    columns = ", ".join(
+        f"{value} AS {compiler.preparer.quote_identifier(key)}"
+        for key, value in zip(keys, values, strict=True)
+    )
+    return f"(SELECT row_to_json(json_sql_row) FROM (SELECT {columns}) AS json_sql_row)"
+
+
+def _too_long_for_a_name(key: str) -> bool:
+    return len(key.encode()) > _LONGEST_POSTGRESQL_NAME
 
 
 @compiles(_JsonObject, "mysql", "mariadb")
