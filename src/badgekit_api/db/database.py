@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from badgekit_api.config import Settings
+from badgekit_api.db import sqlite_one_call
 from badgekit_api.db.connection_check import ping_idle_connections
 from badgekit_api.db.json_sql import allow_long_aggregates
 from badgekit_api.db.sqlite_write_queue import queue_writers
@@ -97,6 +98,11 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_seconds: float) -> None:
     # and writers take turns for it (sqlite_write_queue.py) instead of failing with
     # "database is locked" or retrying in SQLite's busy handler.
     busy_timeout_ms = round(busy_timeout_seconds * 1000)
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def one_call_cursors(_dialect: Dialect, _record: Any, _cargs: Any, cparams: Any) -> None:
+        # Each statement one trip to the connection's thread (sqlite_one_call.py).
+        cparams["async_creator_fn"] = sqlite_one_call.connect
 
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -10,10 +10,14 @@ error, a cancelled task, a dropped client). Until its first write a request read
 the writer (WAL), so what it does before (the token check, reading the body, the start
 statement) never holds the turn.
 
-A request's reads before its first write end there, and the write starts a transaction of
-its own on the same connection, the reads' snapshot being possibly older than the last
-commit: as under READ COMMITTED on PostgreSQL and MariaDB, a write must not rely on an
-earlier read staying true (the writes say their conditions in their own statements).
+A request's reads before its first write each read the latest commit, outside any
+transaction (SQLite's autocommit: a DEFERRED begin says nothing), and the first write
+begins the transaction, BEGIN IMMEDIATE, in the same trip to the connection's thread
+(sqlite_one_call.py): as under READ COMMITTED on PostgreSQL and MariaDB, a write must not
+rely on an earlier read staying true (the writes say their conditions in their own
+statements). The turn is what the writers of the process are limited by, one at a time,
+so it holds as few trips to the connection's thread as its statements need: under load
+each trip waits for the event loop's other work and for a core.
 
 The turn belongs to the pooled connection, so a connection that begins a second
 transaction before it is given back keeps its turn rather than queueing behind itself. A
@@ -39,6 +43,8 @@ from typing import Any
 from sqlalchemy import TextClause, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import await_only
+
+from badgekit_api.db.sqlite_one_call import OneCallConnection
 
 
 class WriteTurns:
@@ -141,11 +147,17 @@ def queue_writers(engine: AsyncEngine, wait_seconds: float) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode != "DEFERRED":
-            # In SQLAlchemy's greenlet: wait on the event loop for the turn. Kept if the
-            # BEGIN fails: a cancelled BEGIN may have run all the same, and a connection
-            # whose transaction failed to begin is closed, so given back, at once.
-            await_only(turns.take(connection.connection.dbapi_connection))
+        if mode == "DEFERRED":
+            # Nothing to say yet: each read before the first write reads the latest
+            # commit in a transaction of its own (SQLite's autocommit), as a read does on
+            # PostgreSQL, and the first write begins the transaction (before_statement).
+            # A BEGIN here would be one more trip to the connection's thread, and its
+            # snapshot would have to be ended again at the first write.
+            return
+        # In SQLAlchemy's greenlet: wait on the event loop for the turn. Kept if the BEGIN
+        # fails: a cancelled BEGIN may have run all the same, and a connection whose
+        # transaction failed to begin is closed, so given back, at once.
+        await_only(turns.take(connection.connection.dbapi_connection))
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
@@ -158,18 +170,16 @@ def queue_writers(engine: AsyncEngine, wait_seconds: float) -> None:
         _executemany: bool,
     ) -> None:
         owner = connection.connection.dbapi_connection
-        if turns.holder is owner or not _writes(statement, context):
+        driver: OneCallConnection = owner.driver_connection
+        if (turns.holder is owner and driver.writing) or not _writes(statement, context):
             return
         await_only(turns.take(owner))
-        # What the transaction read came from a snapshot that a writer may have committed
-        # over since (SQLite would refuse the write: SQLITE_BUSY_SNAPSHOT): the reads are
-        # done, so it ends and the write starts afresh, as under READ COMMITTED elsewhere.
-        restart = owner.cursor()
-        try:
-            restart.execute("COMMIT")
-            restart.execute("BEGIN IMMEDIATE")
-        finally:
-            restart.close()
+        # The write's transaction begins here, in one trip to the connection's thread. If
+        # the request had read in a transaction of its own (an explicit `sqlite_begin`),
+        # that snapshot may be older than the last commit (SQLite would refuse the write:
+        # SQLITE_BUSY_SNAPSHOT): the reads are done, so it ends first, as under READ
+        # COMMITTED elsewhere.
+        await_only(driver.begin_writing())
 
     # Given back with the connection, which the pool has rolled back if it was left open.
     @event.listens_for(engine.sync_engine, "checkin")
