@@ -23,6 +23,7 @@ from badgekit_api.instances.links import assertion_url
 from badgekit_api.instances.schemas import (
     BulkInstanceCreate,
     BulkIssued,
+    CsvBulkIssued,
     InstanceChanged,
     InstanceCreate,
     InstanceEnvelope,
@@ -115,7 +116,8 @@ BulkMode = Annotated[
 
 @router.post(
     f"{INSTANCES}/bulk",
-    response_model=BulkIssued,
+    # The JSON body's answer, or the CSV body's (a result per row).
+    response_model=BulkIssued | CsvBulkIssued,
     status_code=201,
     response_class=JsonTextResponse,
     openapi_extra={"requestBody": {"content": {CSV_MEDIA_TYPE: _CSV_BODY}}},

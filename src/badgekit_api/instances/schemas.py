@@ -184,3 +184,29 @@ class BulkIssued(WireModel):
     status: Literal["created"]
     instances: list[InstanceRead]
     skipped: list[SkippedEarner]
+
+
+class CsvRowCounts(WireModel):
+    created: int
+    skipped: int
+    invalid: int
+
+
+class CsvRowResult(WireModel):
+    """One row of a CSV award: created or skipped (with the assertion the earner holds),
+    or invalid (with the reason)."""
+
+    row: int
+    email: str
+    status: Literal["created", "skipped", "invalid"]
+    slug: str | None = None
+    assertion_url: str | None = None
+    reason: str | None = None
+
+
+class CsvBulkIssued(WireModel):
+    """The answer to a `text/csv` bulk award: a result per row, in the file's order."""
+
+    status: Literal["done"]
+    counts: CsvRowCounts
+    rows: list[CsvRowResult]
