@@ -52,6 +52,17 @@ def by_row(body: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("level", LEVELS)
+def _skipped(row: int, email: str, held: dict[str, Any]) -> dict[str, Any]:
+    """A row's result when its earner holds the badge already (`held`: that award)."""
+    return {
+        "row": row,
+        "email": email,
+        "status": "skipped",
+        "slug": held["assertionUrl"].rsplit("/", 1)[-1],
+        "assertionUrl": held["assertionUrl"],
+    }
+
+
 async def test_a_csv_awards_each_row_with_its_own_columns(
     client: httpx.AsyncClient, app: FastAPI, level: str
 ) -> None:
@@ -118,13 +129,7 @@ async def test_bad_rows_are_reported_and_the_good_ones_awarded(
         "status": "invalid",
         "reason": "Same email as row 2",
     }
-    assert rows[6] == {
-        "row": 6,
-        "email": "held@example.org",
-        "status": "skipped",
-        "slug": held["assertionUrl"].rsplit("/", 1)[-1],
-        "assertionUrl": held["assertionUrl"],
-    }
+    assert rows[6] == _skipped(6, "held@example.org", held)
     assert rows[7]["status"] == "invalid" and "expires" in rows[7]["reason"]
     assert rows[8]["reason"] == "Has 1 cells; the header has 3"
     assert sorted(i.email for i in await stored_instances(app)) == [
@@ -294,13 +299,7 @@ async def test_a_file_of_many_batches_answers_each_row_in_order(
     invalid = [result["row"] for result in results if result["status"] == "invalid"]
     assert invalid == [index + 2 for index in range(0, count, 97)] + [count + 2]
     assert results[-1]["reason"] == "Same email as row 3"
-    assert results[2345] == {
-        "row": 2347,
-        "email": "earner-2345@example.org",
-        "status": "skipped",
-        "slug": held["assertionUrl"].rsplit("/", 1)[-1],
-        "assertionUrl": held["assertionUrl"],
-    }
+    assert results[2345] == _skipped(2347, "earner-2345@example.org", held)
     created = [result for result in results if result["status"] == "created"]
     assert body["counts"] == {"created": len(created), "skipped": 1, "invalid": len(invalid)}
     assert len(created) == count - len(invalid)  # every valid row but the held earner's
