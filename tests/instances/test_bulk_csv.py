@@ -51,7 +51,6 @@ def by_row(body: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {result["row"]: result for result in body["rows"]}
 
 
-@pytest.mark.parametrize("level", LEVELS)
 def _skipped(row: int, email: str, held: dict[str, Any]) -> dict[str, Any]:
     """A row's result when its earner holds the badge already (`held`: that award)."""
     return {
@@ -63,6 +62,7 @@ def _skipped(row: int, email: str, held: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@pytest.mark.parametrize("level", LEVELS)
 async def test_a_csv_awards_each_row_with_its_own_columns(
     client: httpx.AsyncClient, app: FastAPI, level: str
 ) -> None:
