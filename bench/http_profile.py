@@ -17,7 +17,8 @@ batches (the machine is shared; the best batch is the least disturbed one). Rows
 for `GET /` and for a signed `GET` of one badge (seeded through the app itself, in a
 temporary SQLite file or the database named by `--database-url`). The request log is on,
 formatted as the server formats it and written to /dev/null. `--profile ROW` prints
-cProfile's view of one row's requests instead.
+cProfile's view of one row's requests instead (sorted by `PROFILE_SORT`, `tottime` by
+default, `PROFILE_LINES` lines).
 """
 
 from __future__ import annotations
