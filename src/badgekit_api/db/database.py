@@ -72,6 +72,8 @@ def _connect_timeout(url: URL, seconds: float) -> dict[str, Any]:
         return {
             "timeout": seconds,
             "prepared_statement_cache_size": PREPARED_STATEMENTS_PER_CONNECTION,
+            # asyncpg's own cache, which the statements run on the driver use (db/driver.py).
+            "statement_cache_size": PREPARED_STATEMENTS_PER_CONNECTION,
         }
     return {"connect_timeout": max(1, round(seconds))}
 
