@@ -21,12 +21,17 @@ from typing import Any
 
 import aiosqlite
 
-# What one trip brings back: description, rows, rowcount, lastrowid.
-_Outcome = tuple[Any, list[Any], int, int | None]
+# What one trip brings back: description, the first rows, rowcount, lastrowid, and the
+# sqlite3 cursor when more rows are left to fetch.
+_Outcome = tuple[Any, list[Any], int, int | None, sqlite3.Cursor | None]
+# Rows fetched by the statement's own trip; a longer result (a streamed export) is fetched
+# in further trips as it is read, so that it is never held whole.
+FIRST_ROWS = 1000
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
     cursor = connection.cursor()
+    left: sqlite3.Cursor | None = None
     try:
         if many:
             cursor.executemany(operation, parameters)
@@ -35,10 +40,19 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         else:
             cursor.execute(operation, parameters)
         description = cursor.description
-        rows = cursor.fetchall() if description else []
-        return description, rows, cursor.rowcount, cursor.lastrowid
+        rows = cursor.fetchmany(FIRST_ROWS) if description else []
+        left = cursor if len(rows) == FIRST_ROWS else None
+        return description, rows, cursor.rowcount, cursor.lastrowid, left
     finally:
+        if left is None:
+            cursor.close()
+
+
+def _fetch_more(cursor: sqlite3.Cursor, size: int | None) -> list[Any]:
+    rows = cursor.fetchall() if size is None else cursor.fetchmany(size)
+    if size is None or len(rows) < size:
         cursor.close()
+    return rows
 
 
 class OneCallCursor:
@@ -52,6 +66,7 @@ class OneCallCursor:
         self.rowcount = -1
         self.lastrowid: int | None = None
         self._rows: list[Any] = []
+        self._left: sqlite3.Cursor | None = None
 
     async def execute(self, operation: str, parameters: Any = None) -> OneCallCursor:
         return await self._trip(operation, parameters, many=False)
@@ -61,19 +76,34 @@ class OneCallCursor:
 
     async def _trip(self, operation: str, parameters: Any, *, many: bool) -> OneCallCursor:
         raw = self._connection._conn
+        await self.close()
         outcome: _Outcome = await self._connection.in_thread(_run, raw, operation, parameters, many)
-        self.description, self._rows, self.rowcount, self.lastrowid = outcome
+        self.description, self._rows, self.rowcount, self.lastrowid, self._left = outcome
         return self
 
+    async def _more(self, size: int | None) -> None:
+        """Fetch `size` more rows (all, for None) into the buffer, if any are left."""
+        if self._left is not None:
+            left = self._left
+            more = await self._connection.in_thread(_fetch_more, left, size)
+            if size is None or len(more) < size:
+                self._left = None
+            self._rows += more
+
     async def fetchall(self) -> list[Any]:
+        await self._more(None)
         rows, self._rows = self._rows, []
         return rows
 
     async def fetchone(self) -> Any:
+        if not self._rows:
+            await self._more(FIRST_ROWS)
         return self._rows.pop(0) if self._rows else None
 
     async def fetchmany(self, size: int | None = None) -> list[Any]:
         count = self.arraysize if size is None else size
+        if len(self._rows) < count:
+            await self._more(max(count - len(self._rows), FIRST_ROWS))
         rows, self._rows = self._rows[:count], self._rows[count:]
         return rows
 
@@ -85,6 +115,9 @@ class OneCallCursor:
 
     async def close(self) -> None:
         self._rows = []
+        if self._left is not None:
+            left, self._left = self._left, None
+            await self._connection.in_thread(left.close)
 
     async def __aenter__(self) -> OneCallCursor:
         return self
