@@ -8,10 +8,11 @@ from itertools import islice
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import CursorResult, Table, text, update
+from sqlalchemy import CursorResult, Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.queries import ActingBadge
+from badgekit_api.db.database import plan_each_execution
 from badgekit_api.errors import NotFound, ValidationFailed
 from badgekit_api.http.urls import PublicUrls
 from badgekit_api.instances.awarding import Awarded, Grant, Held
@@ -117,7 +118,7 @@ async def issue_csv(
                 [{"field": "row", "value": row.row, "message": row.reason} for row in invalid],
                 f"{len(invalid)} of {awards.rows} rows are invalid: nothing was awarded",
             )
-    await _plan_each_batch(session)
+    await plan_each_execution(session)
     outcomes = RowOutcomes()
     rows = checked_rows(awards)
     while batch := list(islice(rows, CSV_BATCH)):
@@ -137,19 +138,6 @@ async def issue_csv(
         # collection, which a long-lived worker runs seldom, and 50,000 rows' worth piled up.
         gc.collect(1)
     return outcomes
-
-
-async def _plan_each_batch(session: AsyncSession) -> None:
-    """On PostgreSQL, have each batch's statements planned for their own values.
-
-    A prepared statement run a sixth time may get a generic plan, made without its values
-    and with the statistics of the table as it was before this transaction filled it: the
-    earners' `IN` list of 1,000 parameters was then tested row by row against the badge's
-    whole list (0.5-1 s a batch, 50 s for 50,000 rows, where planning each batch costs
-    milliseconds). `SET LOCAL` ends with the transaction.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def _outcome(row: CsvRow, created: dict[str, str], skipped: dict[str, str]) -> RowOutcome:

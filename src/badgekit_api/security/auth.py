@@ -182,17 +182,16 @@ def _secrets_for(
 
 def _decode(token: tokens.Token, secrets: list[str]) -> dict[str, Any]:
     """The verified claims, trying each secret the key has (two while it is rotated)."""
-    if not any(tokens.signed_with(token, secret) for secret in secrets):
-        raise NotAuthorized("Token signature is invalid")
     try:
-        tokens.check_times(token.claims)
+        return tokens.verified_claims(token, secrets)
+    except tokens.BadSignature:
+        raise NotAuthorized("Token signature is invalid") from None
     except tokens.Expired:
         raise NotAuthorized("Token has expired") from None
     except tokens.NotYetValid:
         raise NotAuthorized("Token is not valid yet (`iat` or `nbf` in the future)") from None
     except tokens.TokenError as exc:
         raise NotAuthorized(f"Token is invalid: {exc}") from None
-    return token.claims
 
 
 def _number(claims: dict[str, Any], name: str) -> float | None:

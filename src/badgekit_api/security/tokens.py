@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +110,16 @@ def signed_with(token: Token, secret: str) -> bool:
     """Whether the token's HS256 signature was made with `secret`."""
     expected = hmac.new(secret.encode(), token.signing_input, hashlib.sha256).digest()
     return hmac.compare_digest(expected, token.signature)
+
+
+def verified_claims(token: Token, secrets: Sequence[str]) -> dict[str, Any]:
+    """The claims of a token signed with one of `secrets` (a key has two while it is
+    rotated) whose time claims hold; `BadSignature`, `Expired`, `NotYetValid` or
+    `TokenError` otherwise. The signature is checked before any claim is read."""
+    if not any(signed_with(token, secret) for secret in secrets):
+        raise BadSignature("Signature verification failed")
+    check_times(token.claims)
+    return token.claims
 
 
 def _integer(claims: dict[str, Any], name: str, what: str) -> int:
