@@ -204,6 +204,43 @@ async def test_a_file_not_in_utf8_is_a_400(client: httpx.AsyncClient) -> None:
     assert response.json()["details"][0]["message"] == "The CSV is not UTF-8 text"
 
 
+def _long_file(filler: str, tail: bytes) -> bytes:
+    """A file longer than the UTF-8 check reads at a time (64 KiB), the first row's comment
+    `filler` repeated so that its characters straddle every boundary, then `tail`."""
+    comment = filler * (70_000 // len(filler.encode()))
+    return f"email,comment\nada@example.org,{comment}\n".encode() + tail
+
+
+async def test_a_long_file_in_utf8_is_read_across_the_check_s_pieces(
+    client: httpx.AsyncClient,
+) -> None:
+    await create_badge(client)
+    for filler in ("é", "€", "😀"):  # two, three and four bytes a character
+        email = f"bob-{len(filler.encode())}@example.org"
+        text = _long_file(filler, f"{email},Grüße\n".encode())
+        assert len(text) > 64 * 1024
+        response = await client.post(f"{instances_url()}/bulk", content=text, headers=CSV)
+        assert response.status_code == 201, response.text
+        first, second = response.json()["rows"]
+        assert first["reason"] == "comment: String should have at most 10000 characters"
+        assert (second["email"], second["status"]) == (email, "created")
+        shown = (await client.get(f"{instances_url()}/{email}")).json()["instance"]
+        assert shown["comment"] == "Grüße"
+
+
+async def test_a_long_file_with_a_bad_byte_late_or_a_character_cut_short_is_a_400(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    await create_badge(client)
+    for tail in (b"bob@example.org,\xff\n", "bob@example.org,€".encode()[:-1]):
+        response = await client.post(
+            f"{instances_url()}/bulk", content=_long_file("é", tail), headers=CSV
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["details"][0]["message"] == "The CSV is not UTF-8 text"
+    assert await stored_instances(app) == []
+
+
 @pytest.mark.usefixtures("max_two_rows")
 async def test_more_rows_than_allowed_is_a_413_that_writes_nothing(
     client: httpx.AsyncClient, app: FastAPI

@@ -77,6 +77,25 @@ async def test_a_chunked_body_without_content_length_is_cut_off(
     assert await system_slugs(client) == []
 
 
+async def test_a_body_in_many_chunks_is_read_whole_and_in_order(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    body = big_system(5000)
+    header = sign_request("POST", "/systems", body, key="master", secret=TEST_SECRET)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 97):
+            yield body[start : start + 97]
+
+    response = await anon.post(
+        "/systems",
+        content=chunks(),
+        headers={"Authorization": header, "content-type": "application/json"},
+    )
+    assert response.status_code == 201, response.text  # the signed hash matched, too
+    assert await system_slugs(client) == ["big"]
+
+
 async def test_a_body_just_under_the_limit_is_read(small_bodies: FastAPI) -> None:
     body = big_system(SMALL_BODY_LIMIT - 200)
     assert len(body) <= SMALL_BODY_LIMIT

@@ -88,7 +88,14 @@ class WireModel(BaseModel):
     """Python names in snake_case, wire names in camelCase; unknown fields are ignored."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="ignore"
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="ignore",
+        # pydantic-core otherwise keeps the last 16,384 strings it made (a stripped comment,
+        # say) in a cache for the life of the worker: 1.2 MB of earners' text after one
+        # large CSV award, and none of it ever asked for again.
+        cache_strings="none",
     )
 
 

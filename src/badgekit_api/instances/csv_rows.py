@@ -9,6 +9,7 @@ for the whole request. Rows are numbered as a spreadsheet shows them: the header
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from badgekit_api.errors import BadgeKitError, PayloadTooLarge, ValidationFailed
 from badgekit_api.http.body import validate
 from badgekit_api.instances.awarding import Grant
+from badgekit_api.instances.first_rows import FirstRows
 from badgekit_api.instances.schemas import InstanceCreate
 
 COLUMNS = ("email", "issuedOn", "expires", "comment", "evidenceUrl", "evidenceNarrative")
@@ -76,10 +78,8 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
 def read_csv(raw: bytes, max_rows: int) -> CsvAwards:
     """The CSV body, its shape checked before any row is awarded: a bad file (or one of
     more than `max_rows` rows) is refused as a whole, whatever its rows hold."""
-    try:
-        raw.decode("utf-8")  # checked whole, then read a line at a time
-    except UnicodeDecodeError:
-        raise _refused("The CSV is not UTF-8 text") from None
+    if not _is_utf8(raw):
+        raise _refused("The CSV is not UTF-8 text")
     reader = _reader(raw)
     count = 0
     number = 1
@@ -99,16 +99,35 @@ def read_csv(raw: bytes, max_rows: int) -> CsvAwards:
     return CsvAwards(raw, tuple(names), count)
 
 
+# Bytes decoded at a time by the UTF-8 check: the body decoded whole would be another copy
+# of it (a str of 4.7 MB for a 4.7 MB file), if only for a moment.
+_CHECKED_AT_ONCE = 64 * 1024
+
+
+def _is_utf8(raw: bytes) -> bool:
+    if raw.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), _CHECKED_AT_ONCE):
+            decoder.decode(view[start : start + _CHECKED_AT_ONCE])
+        decoder.decode(b"", final=True)  # a character cut short at the end
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def checked_rows(awards: CsvAwards) -> Iterator[CsvRow]:
     """Each data row of the file, checked, in order (`read_csv` has read the whole file
     before: its text, header and cells are known to parse)."""
     reader = _reader(awards.raw)
     next(reader)
     names = list(awards.names)
-    first_row_of: dict[str, int] = {}
+    first_rows = FirstRows()
     for number, cells in enumerate(reader, start=2):
         if any(cell.strip() for cell in cells):
-            yield _checked(number, names, cells, first_row_of)
+            yield _checked(number, names, cells, first_rows)
 
 
 _BOM = "\ufeff".encode()
@@ -126,9 +145,7 @@ def _reader(raw: bytes) -> Iterator[list[str]]:
     return csv.reader(lines, strict=True)
 
 
-def _checked(
-    number: int, names: list[str], cells: list[str], first_row_of: dict[str, int]
-) -> CsvRow:
+def _checked(number: int, names: list[str], cells: list[str], first_rows: FirstRows) -> CsvRow:
     at = names.index("email")
     raw_email = cells[at].strip() if len(cells) > at else None
     if len(cells) != len(names):
@@ -145,7 +162,7 @@ def _checked(
         award = validate(InstanceCreate, data)
     except BadgeKitError as error:
         return CsvRow(number, raw_email, reason=_reason(error))
-    earlier = first_row_of.setdefault(award.email, number)
+    earlier = first_rows.first(award.email, number)
     if earlier != number:
         return CsvRow(number, award.email, reason=f"Same email as row {earlier}")
     grant = Grant(
