@@ -18,7 +18,8 @@ for `GET /` and for a signed `GET` of one badge (seeded through the app itself, 
 temporary SQLite file or the database named by `--database-url`). The request log is on,
 formatted as the server formats it and written to /dev/null. `--profile ROW` prints
 cProfile's view of one row's requests instead (sorted by `PROFILE_SORT`, `tottime` by
-default, `PROFILE_LINES` lines).
+default, `PROFILE_LINES` lines); `--loop SECONDS` only serves the signed GET as served, for
+a sampling profiler (`serve_for`).
 """
 
 from __future__ import annotations
@@ -309,6 +310,9 @@ async def main(arguments: argparse.Namespace) -> None:
             if arguments.profile:
                 await profile(table, probe_list, arguments.profile, arguments.requests)
                 return
+            if arguments.loop:
+                await serve_for(table[-1], probe_list[-1], arguments.loop)
+                return
             found = await measure(table, probe_list, arguments.requests, arguments.rounds)
             say(f"CPU µs per request, best of {arguments.rounds} batches of {arguments.requests}")
             say(f"(median in brackets); database {url.split(':')[0]}; load {os.getloadavg()}")
@@ -335,12 +339,30 @@ async def profile(table: list[Row], probe_list: list[Probe], which: str, request
         )
 
 
+async def serve_for(row: Row, probe: Probe, seconds: float) -> None:
+    """Answer `probe` through `row` for `seconds`, for a sampling profiler outside the
+    process (`py-spy record -f raw -- python -m bench.http_profile --loop 20`, then
+    `python -m bench.spy_summary`): cProfile's own cost per call distorts a view of many
+    small calls, a sampler's does not."""
+    await batch(row.app, probe.scope, 200)  # warm up
+    ends = time.monotonic() + seconds
+    served, started = 0, time.process_time()
+    while time.monotonic() < ends:
+        await batch(row.app, probe.scope, 100)
+        served += 100
+    spent = (time.process_time() - started) / served * 1e6
+    say(f"{row.name}, {probe.name}: {served} requests, {spent:.0f} µs of CPU each")
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="requests per batch")
     parser.add_argument("--rounds", type=int, default=7, help="batches per row and request")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--profile", metavar="ROW", help="cProfile the first row named so")
+    parser.add_argument(
+        "--loop", type=float, metavar="SECONDS", help="serve the last request as served, only"
+    )
     return parser.parse_args(argv)
 
 
