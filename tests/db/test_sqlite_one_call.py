@@ -54,12 +54,26 @@ async def test_a_streamed_result_is_fetched_a_batch_at_a_time(
     assert asked and None not in asked
 
 
-async def test_a_result_left_unread_does_not_hold_the_connection(
-    sqlite_engine: AsyncEngine,
-) -> None:
-    async with sqlite_engine.connect() as connection:
-        streamed = await connection.stream(text(NUMBERS).execution_options(yield_per=10))
+async def test_a_result_closed_half_read_ends_its_statement(sqlite_engine: AsyncEngine) -> None:
+    # A statement still open on its rows keeps the read snapshot it began with, and no
+    # checkpoint can copy the commits made since into the database file (the WAL grows for
+    # as long as the statement stays open, on a pooled connection for the server's life).
+    async with sqlite_engine.begin() as setup:
+        await setup.execute(text("CREATE TABLE numbers (i INTEGER PRIMARY KEY)"))
+        await setup.execute(text("INSERT INTO numbers " + NUMBERS))
+    checkpoint = text("PRAGMA wal_checkpoint(PASSIVE)")  # (busy, frames in the log, copied)
+    async with sqlite_engine.connect() as reader, sqlite_engine.connect() as writer:
+        streamed = await reader.stream(
+            text("SELECT i FROM numbers ORDER BY i").execution_options(yield_per=10)
+        )
         first = await streamed.fetchmany(10)
-        await streamed.close()
         assert [row[0] for row in first] == list(range(1, 11))
-        assert (await connection.execute(text("SELECT 42"))).scalar_one() == 42
+        await writer.execute(text("INSERT INTO numbers VALUES (-1)"))
+        await writer.commit()
+        _, logged, copied = (await writer.execute(checkpoint)).one()
+        assert copied < logged  # the half-read statement holds its snapshot
+        await streamed.close()
+        _, logged, copied = (await writer.execute(checkpoint)).one()
+        assert copied == logged  # nothing reads an older snapshot any more
+        count = (await reader.execute(text("SELECT count(*) FROM numbers"))).scalar_one()
+        assert count == ROWS + 1
