@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 import time
-from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,36 +62,10 @@ async def read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
-    if not hasattr(request, "_body"):
-        # Starlette's own cache of the body, which `request.body()` and `request.form()`
-        # read: filled here, so that every reader of this request finds it.
-        request._body = await _received(request, limit)
-    body: bytes = request._body
+    body = await request.body()
     if len(body) > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
     return body
-
-
-async def _received(request: Request, limit: int) -> bytes:
-    """The body's chunks gathered in one buffer grown in place, not as a list joined at the
-    end (`request.body()`): the list's chunks, freed after the join, left holes as large as
-    the body in the worker's heap (4.7 MB more resident memory for a 4.7 MB CSV award,
-    docs/performance.md). A body in one chunk, as most are, is kept as it came."""
-    first: bytes | None = None
-    buffer: bytearray | None = None
-    async with aclosing(request.stream()) as chunks:
-        async for chunk in chunks:
-            if first is None:
-                first = chunk
-                continue
-            if buffer is None:
-                buffer = bytearray(first)
-            buffer += chunk
-            if len(buffer) > limit:
-                raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
-    if buffer is not None:
-        return bytes(buffer)
-    return first or b""
 
 
 def signed_path(request: Request) -> set[str]:
