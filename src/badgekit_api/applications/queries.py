@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.applications.filters import conditions, filters_of
 from badgekit_api.badges.queries import BADGES, badge_document
+from badgekit_api.db.driver import fetch_rows
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object
 from badgekit_api.db.listing import PagedReading, listed_documents
 from badgekit_api.errors import NotFound
@@ -66,14 +67,16 @@ def application_document(applications: Any = APPLICATIONS) -> ColumnElement[Any]
     )
 
 
-_BY_ID = select(as_text(application_document())).where(APPLICATIONS.c.id == bindparam("id"))
+_BY_ID = select(as_text(application_document()).label("application")).where(
+    APPLICATIONS.c.id == bindparam("id")
+)
 
 
 async def application_by_id(session: AsyncSession, application_id: int, origin: str) -> str:
-    """The JSON text of the application with this id."""
-    shown: str = (
-        await session.execute(_BY_ID, {"id": application_id, "origin": origin})
-    ).scalar_one()
+    """The JSON text of the application with this id (on the driver, db/driver.py: the
+    answer of every write to an application)."""
+    [found] = await fetch_rows(session, _BY_ID, {"id": application_id, "origin": origin})
+    shown: str = found.application
     return shown
 
 

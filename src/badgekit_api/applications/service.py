@@ -27,7 +27,8 @@ async def create(
     session: AsyncSession, badge: ActingBadge, data: ApplicationCreate, limits: EvidenceLimits
 ) -> tuple[int, str]:
     """A new application for the badge: its id and slug. On PostgreSQL the application and
-    its evidence are one statement (`insert_together`)."""
+    its evidence are one statement (`insert_together`), the request's only write but for
+    the uploaded evidence images, whose insert begins the transaction before it."""
     evidence = await evidence_values(session, data.evidence, limits)
     slug = new_slug()
     application = {
@@ -50,6 +51,7 @@ async def create(
                 Children(EVIDENCE, "application_id", [{"parent": slug, **e} for e in evidence]),
             ),
         ),
+        alone=True,
     )
     return created[slug].id, slug
 

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.links import badge_path_of
-from badgekit_api.db.driver import fetch_all
+from badgekit_api.db.driver import fetch_rows
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object, one_of
 from badgekit_api.errors import NotFound
 from badgekit_api.http.pagination import page_of
@@ -226,7 +226,7 @@ async def badges_by_id(
     absolute links start, `PublicUrls.origin`)."""
     if not ids:
         return {}
-    found = await fetch_all(session, _BY_IDS, {"ids": list(ids), "origin": origin})
+    found = await fetch_rows(session, _BY_IDS, {"ids": list(ids), "origin": origin})
     return {row.id: row.badge for row in found}
 
 

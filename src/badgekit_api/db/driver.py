@@ -12,9 +12,10 @@ SQLAlchemy would have given. On SQLite and MariaDB (whose drivers gain little fr
 the statement goes through the session as before.
 
 A read outside any transaction (a PostgreSQL GET runs in autocommit, `database.py`) takes
-a connection from the engine's pool just for its statement; a request that has begun its
-transaction runs it on the session's connection (before the driver's lazy `BEGIN`: under
-READ COMMITTED a statement sees the same rows either side of it).
+a connection from the engine's pool just for its statement; a write request runs its
+statements on the session's connection. Reads never begin its transaction (under READ
+COMMITTED a statement sees the same rows either side of a `BEGIN`); writes begin it, as
+SQLAlchemy would, unless the write is a request's only one (`fetch_written`).
 """
 
 from __future__ import annotations
@@ -141,14 +142,29 @@ async def fetch_one(
     return found
 
 
-async def fetch_all(
+async def fetch_rows(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any]
 ) -> Sequence[ResultRow]:
-    """Every row of `statement` (a write with RETURNING, or a read), in the session's
-    transaction: begun on the connection first, as SQLAlchemy would have begun it."""
+    """Every row of the read `statement`: in the transaction the request has begun, if it
+    has (so that it sees the request's own writes), else on its own. A read never begins
+    the transaction: under READ COMMITTED it would see the same rows inside one."""
     if not runs_on_driver(session):
         return list(await session.execute(statement, params))
-    return await _run(session, statement, params, begin=True)
+    return await _run(session, statement, params, begin=False)
+
+
+async def fetch_written(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any], *, alone: bool
+) -> Sequence[ResultRow]:
+    """Every row of the write `statement` (with RETURNING), in the session's transaction:
+    begun on the connection first, as SQLAlchemy would have begun it, unless the caller
+    says the statement is `alone`: the request's only write, atomic on its own. Then, when
+    no transaction is open yet, it runs without one (PostgreSQL commits it as it runs)
+    and the request spares the round trips of its `BEGIN` and `COMMIT`; when one is open
+    (the request locked or wrote something before), it runs in it."""
+    if not runs_on_driver(session):
+        return list(await session.execute(statement, params))
+    return await _run(session, statement, params, begin=not alone)
 
 
 async def _run(

@@ -20,7 +20,7 @@ from sqlalchemy import Select, Table, bindparam, column, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from badgekit_api.db.driver import ResultRow, fetch_all
+from badgekit_api.db.driver import ResultRow, fetch_written
 
 # The position of each unnested row, counted by `unnest ... WITH ORDINALITY`.
 ORDINAL = "ordinal"
@@ -60,11 +60,17 @@ class Together:
     head: Head | None = None
 
 
-async def insert_together(session: AsyncSession, write: Together) -> dict[Any, ResultRow]:
+async def insert_together(
+    session: AsyncSession, write: Together, *, alone: bool = False
+) -> dict[Any, ResultRow]:
     """Insert everything in `write`; the `returning` columns (with `id` and the key) of each
-    new parent row, by its key. Integrity errors propagate (nothing is inserted then)."""
+    new parent row, by its key. Integrity errors propagate (nothing is inserted then).
+
+    `alone`: nothing else the request writes must commit with this (it writes nothing
+    after it, and whatever it wrote before began its transaction). On PostgreSQL, where
+    this is one statement, it then needs no transaction of its own (`driver.fetch_written`)."""
     if session.get_bind().dialect.name == "postgresql":
-        return await _in_one_statement(session, write)
+        return await _in_one_statement(session, write, alone=alone)
     return await _one_table_at_a_time(session, write)
 
 
@@ -100,7 +106,9 @@ async def _one_table_at_a_time(session: AsyncSession, write: Together) -> dict[A
     return created
 
 
-async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any, ResultRow]:
+async def _in_one_statement(
+    session: AsyncSession, write: Together, *, alone: bool
+) -> dict[Any, ResultRow]:
     # Each table's rows arrive as one array parameter per column, unnested in the database:
     # the statement's text depends on which tables have rows, never on how many, so it is
     # built once per shape (`_shape`), compiled once and stays one prepared statement (a
@@ -109,7 +117,7 @@ async def _in_one_statement(session: AsyncSession, write: Together) -> dict[Any,
     statement = _statements.get(shape)
     if statement is None:
         statement = _statements[shape] = _statement(write)
-    found = await fetch_all(session, statement, _parameters(write))
+    found = await fetch_written(session, statement, _parameters(write), alone=alone)
     return {row._mapping[write.key]: row for row in found}
 
 

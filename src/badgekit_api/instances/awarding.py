@@ -202,9 +202,14 @@ async def _insert_one(
     session: AsyncSession, badge: ActingBadge, grant: Grant, now: datetime, urls: PublicUrls
 ) -> Held:
     """One earner's award without a SAVEPOINT: if the insert loses to a holder, the request
-    is a 409 and its transaction rolls back (the holder is looked up after that)."""
+    is a 409 and its transaction rolls back (the holder is looked up after that).
+
+    The insert is the award's only write unless the request began its transaction before
+    (a claim code's claim, the badge's lock for its limit, the milestones' lock), and
+    what the milestones write after it runs in that transaction: so it is `alone`, and a
+    plain award on PostgreSQL needs no BEGIN and COMMIT of its own."""
     try:
-        [created] = await _insert_rows(session, badge, [grant], now, urls)
+        [created] = await _insert_rows(session, badge, [grant], now, urls, alone=True)
     except IntegrityError:
         await session.rollback()
         holder = (await _live_instances(session, badge, [grant.email])).get(grant.email)
@@ -215,7 +220,13 @@ async def _insert_one(
 
 
 async def _insert_rows(
-    session: AsyncSession, badge: ActingBadge, grants: list[Grant], now: datetime, urls: PublicUrls
+    session: AsyncSession,
+    badge: ActingBadge,
+    grants: list[Grant],
+    now: datetime,
+    urls: PublicUrls,
+    *,
+    alone: bool = False,
 ) -> list[Held]:
     """Insert one instance per grant with its evidence and the `award` events announcing it:
     one statement on PostgreSQL (`db/insert_together.py`)."""
@@ -236,6 +247,7 @@ async def _insert_rows(
             children=(Children(_evidence, "instance_id", evidence),),
             others=((_events_table, events_written),),
         ),
+        alone=alone,
     )
     if events_written:
         outbox.wake_workers_after_commit(session)

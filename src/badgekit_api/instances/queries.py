@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Integer, String, Table, bindparam, func, l
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.badges.queries import BADGE_IN_URL, BADGES, badge_document, named_badge_id
-from badgekit_api.db.driver import fetch_all
+from badgekit_api.db.driver import fetch_rows
 from badgekit_api.db.json_sql import as_text, json_array_agg, json_object, one_of
 from badgekit_api.db.listing import listed_documents
 from badgekit_api.http.pagination import page_bounds, page_of
@@ -166,5 +166,5 @@ async def instances_by_id(session: AsyncSession, ids: list[int], origin: str) ->
     """The JSON text of each of these instances, by id, in one statement."""
     if not ids:
         return {}
-    found = await fetch_all(session, _BY_IDS, {"ids": ids, "origin": origin})
+    found = await fetch_rows(session, _BY_IDS, {"ids": ids, "origin": origin})
     return {row.id: row.instance for row in found}
