@@ -122,3 +122,35 @@ async def test_an_application_begins_a_transaction_only_for_its_uploaded_files(
     assert uploaded.status_code == 201, uploaded.text
     assert len(begun) == 1
     assert uploaded.json()["application"]["evidence"][0]["mediaType"] == "image"
+
+
+async def test_a_claim_begins_no_transaction_and_its_losers_are_still_counted(
+    client: httpx.AsyncClient, begun: list[None]
+) -> None:
+    await create_badge(client)
+    codes = f"{instances_url().removesuffix('/instances')}/codes"
+    assert (await client.post(codes, json={"code": "open-sesame"})).status_code == 201
+    begun.clear()
+    won = await client.post(f"{codes}/open-sesame/claim", json={"email": "ada@example.org"})
+    assert won.status_code == 200, won.text
+    assert won.json()["claimCode"]["claimed"] is True
+    assert begun == []
+    lost = await client.post(f"{codes}/open-sesame/claim", json={"email": "bob@example.org"})
+    assert lost.status_code == 400, lost.text
+    assert len(begun) == 1  # only the failure count's own transaction
+    shown = (await client.get(f"{codes}/open-sesame")).json()["claimCode"]
+    assert (shown["claimed"], shown["email"]) == (True, "ada@example.org")
+
+
+async def test_an_award_with_a_claim_code_claims_and_awards_in_one_transaction(
+    client: httpx.AsyncClient, app: FastAPI, begun: list[None]
+) -> None:
+    await create_badge(client)
+    codes = f"{instances_url().removesuffix('/instances')}/codes"
+    assert (await client.post(codes, json={"code": "open-sesame"})).status_code == 201
+    begun.clear()
+    await award(client, email="ada@example.org", claimCode="open-sesame")
+    assert len(begun) == 1
+    assert len(await stored_instances(app)) == 1
+    shown = (await client.get(f"{codes}/open-sesame")).json()["claimCode"]
+    assert shown["claimed"] is True

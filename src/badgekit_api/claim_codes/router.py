@@ -150,5 +150,5 @@ async def claim_code(
     data: ClaimInput = Body(ClaimInput),
 ) -> Response:
     """Claim a code for `email`. A single-use code can be claimed once (400 after that)."""
-    claimed = await claim_code_service.claim(session, badge, code, data.email)
+    claimed = await claim_code_service.claim(session, badge, code, data.email, alone=True)
     return _changed("updated", claimed, badge.document)

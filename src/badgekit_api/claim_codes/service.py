@@ -15,11 +15,22 @@ from __future__ import annotations
 import secrets
 from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, CursorResult, delete, exists, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.claim_codes.queries import CODES, code_by_id, code_document
+from badgekit_api.db.driver import fetch_rows, fetch_written
 from badgekit_api.db.json_sql import as_text
 from badgekit_api.errors import CodeAlreadyUsed, Conflict, NotFound
 from badgekit_api.scopes.containers import Identified
@@ -85,28 +96,34 @@ async def delete_code(session: AsyncSession, code_id: int) -> None:
     await session.execute(delete(CODES).where(CODES.c.id == code_id))
 
 
-async def claim(session: AsyncSession, badge: Identified, code: str, email: str | None) -> str:
+async def claim(
+    session: AsyncSession, badge: Identified, code: str, email: str | None, *, alone: bool = False
+) -> str:
     """Mark the badge's code claimed by `email`, atomically; the code, as JSON text.
 
     A single-use code is claimed once: the UPDATE only matches it while it is unclaimed,
     so of concurrent claims exactly one changes the row and the others get
     `CodeAlreadyUsed`. A multi-use code can be claimed again and again. Call it inside the
-    transaction that also issues the badge, so both happen or neither does.
+    transaction that also issues the badge, so both happen or neither does; `alone` says
+    the claim is the request's only write (`POST .../codes/:code/claim`), which on
+    PostgreSQL then needs no transaction of its own (`driver.fetch_written`).
     """
-    values: dict[str, Any] = {"claimed": True}
-    if email is not None:
-        values["email"] = email
-    named = (CODES.c.badge_id == badge.id, CODES.c.code == code)
+    named = {"claim_badge": badge.id, "claim_code": code}
     if session.get_bind().dialect.update_returning:
         # One statement claims the code and shows it; looking further is only needed to
         # tell a used code from an unknown one.
-        won = await session.scalar(
-            update(CODES).where(*named, _claimable()).values(**values).returning(_SHOWN)
-        )
-        if won is not None:
-            return str(won)
+        if email is None:
+            won = await fetch_written(session, _CLAIM, named, alone=alone)
+        else:
+            given = {**named, "claim_email": email}
+            won = await fetch_written(session, _CLAIM_FOR_EMAIL, given, alone=alone)
+        if won:
+            return str(won[0].claimCode)
         await _find_or_404(session, badge, code)
         raise CodeAlreadyUsed.for_code(code)
+    values: dict[str, Any] = {"claimed": True}
+    if email is not None:
+        values["email"] = email
     code_id = await _find_or_404(session, badge, code)
     result = cast(
         CursorResult[Any],
@@ -124,13 +141,19 @@ def _claimable() -> ColumnElement[bool]:
     return or_(CODES.c.multiuse.is_(True), CODES.c.claimed.is_(False))
 
 
+# The claim and the look-up that tells a used code from an unknown one, built once so that
+# on PostgreSQL they run on the driver, prepared (db/driver.py).
+_NAMED = (CODES.c.badge_id == bindparam("claim_badge"), CODES.c.code == bindparam("claim_code"))
+_CLAIM = update(CODES).where(*_NAMED, _claimable()).values(claimed=True).returning(_SHOWN)
+_CLAIM_FOR_EMAIL = _CLAIM.values(email=bindparam("claim_email"))
+_FIND = select(CODES.c.id.label("id")).where(*_NAMED)
+
+
 async def _find_or_404(session: AsyncSession, badge: Identified, code: str) -> int:
-    code_id = await session.scalar(
-        select(CODES.c.id).where(CODES.c.badge_id == badge.id, CODES.c.code == code)
-    )
-    if code_id is None:
+    found = await fetch_rows(session, _FIND, {"claim_badge": badge.id, "claim_code": code})
+    if not found:
         raise NotFound.for_field("claimCode", "code", code)
-    return int(code_id)
+    return int(found[0].id)
 
 
 async def _taken_in_system(session: AsyncSession, system_id: int, code: str) -> bool:

@@ -24,6 +24,8 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from badgekit_api.db.database import SessionFactory, write_transaction
+from badgekit_api.db.driver import fetch_rows
+from badgekit_api.db.json_sql import one_of
 from badgekit_api.errors import TooManyRequests
 from badgekit_api.models import FailureCounter
 
@@ -73,9 +75,10 @@ class CounterStore(Protocol):
 
 
 # Built once: every failing request runs it, and building it costs more than running it.
-_COUNTS = select(FailureCounter.bucket, FailureCounter.failures).where(
-    FailureCounter.bucket.in_(bindparam("buckets", expanding=True)),
-    FailureCounter.time_window == bindparam("window"),
+# On PostgreSQL it runs on the driver (db/driver.py), in no transaction: one round trip.
+_COUNTERS = FailureCounter.__table__
+_COUNTS = select(_COUNTERS.c.bucket, _COUNTERS.c.failures).where(
+    one_of(_COUNTERS.c.bucket, "buckets"), _COUNTERS.c.time_window == bindparam("window")
 )
 
 
@@ -95,7 +98,7 @@ class DatabaseCounters:
 
     async def counts(self, buckets: Sequence[str], window: int) -> dict[str, int]:
         async with self.session_factory() as session:
-            rows = await session.execute(_COUNTS, {"buckets": list(buckets), "window": window})
+            rows = await fetch_rows(session, _COUNTS, {"buckets": list(buckets), "window": window})
         return {row.bucket: row.failures for row in rows}
 
     async def add(self, buckets: Sequence[str], window: int, window_end: float) -> None:
