@@ -314,6 +314,25 @@ async def test_the_openapi_document_shows_the_csv_form(anon: httpx.AsyncClient) 
     assert "application/json" in content
     assert content["text/csv"]["schema"]["type"] == "string"
     assert "mode" in {parameter["name"] for parameter in operation["post"]["parameters"]}
+    email = document["components"]["schemas"]["CsvRowResult"]["properties"]["email"]
+    assert {"type": "null"} in email["anyOf"]  # a row too short to reach its email
+
+
+async def test_a_row_too_short_to_reach_the_email_column_is_invalid_without_an_email(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    await create_badge(client)
+    response = await post_csv(client, "comment,email\nJust a comment\n,ada@example.org\n")
+    assert response.status_code == 201, response.text
+    rows = by_row(response.json())
+    assert rows[2] == {
+        "row": 2,
+        "email": None,
+        "status": "invalid",
+        "reason": "Has 1 cells; the header has 2",
+    }
+    assert rows[3]["status"] == "created"
+    assert [i.email for i in await stored_instances(app)] == ["ada@example.org"]
 
 
 async def test_a_file_of_many_batches_answers_each_row_in_order(

@@ -197,7 +197,7 @@ class CsvRowResult(WireModel):
     or invalid (with the reason)."""
 
     row: int
-    email: str
+    email: str | None  # None: an invalid row too short to reach the `email` column
     status: Literal["created", "skipped", "invalid"]
     slug: str | None = None
     assertion_url: str | None = None
