@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from badgekit_api.status_lists import bitstring
-from badgekit_api.status_lists.entries import LIST_SIZE, position, status_entry
+from badgekit_api.status_lists.entries import LIST_SIZE, MAX_LIST_NUMBER, position, status_entry
 from tests.factories.badges import LEVEL_PREFIXES, LEVELS, create_badge
 from tests.factories.containers import create_tree
 from tests.factories.instances import award, stored_instances
@@ -176,3 +176,8 @@ async def test_bad_list_addresses_are_4xx(anon: httpx.AsyncClient, path: str, st
     response = await anon.get(path)
     assert response.status_code == status, response.text
     assert set(response.json()) >= {"code", "message"}
+
+
+async def test_the_last_list_an_id_can_reach_is_served_empty(anon: httpx.AsyncClient) -> None:
+    # Its range ends at the largest 32-bit id; one past it would not fit the id column.
+    assert set_bits((await status_list(anon, number=MAX_LIST_NUMBER))[1]) == []

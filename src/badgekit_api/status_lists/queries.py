@@ -20,7 +20,9 @@ async def revoked_indexes(session: AsyncSession, scope: Scope, list_number: int)
         .where(
             issued_by(scope),
             BadgeInstance.id >= first,
-            BadgeInstance.id < first + LIST_SIZE,
+            # `<=` the last id, not `<` the next list's first: past the last list that id
+            # (2**31) does not fit the integer column, and PostgreSQL refuses the parameter.
+            BadgeInstance.id <= first + LIST_SIZE - 1,
             or_(BadgeInstance.revoked_at.is_not(None), BadgeInstance.live.is_(None)),
         )
     )
